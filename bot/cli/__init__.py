@@ -1,0 +1,55 @@
+"""The ``thidua`` command (also ``python -m bot``).
+
+:mod:`bot.cli.running` is the composition root: it alone imports the channels, so the core never
+depends on a transport. Bad input ends with one line on stderr and exit code 2; tokens are never
+printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.cli import admin, running
+from bot.config import Settings, SettingsError, load_settings
+from bot.i18n import CatalogMissingError
+from bot.plan import PlanError
+from bot.services.invites import InviteError
+from bot.services.units_import import UnitImportError
+
+EXIT_BAD_INPUT = 2
+EXPECTED_ERRORS = (SettingsError, PlanError, InviteError, UnitImportError, CatalogMissingError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings)
+        return asyncio.run(args.command(args, settings)) or 0
+    except EXPECTED_ERRORS as error:
+        print(f"thidua: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # HTTP client loggers print request URLs, and a Bot API URL contains the token.
+    for chatty in ("httpx", "httpcore", "aiohttp.access", "alembic.runtime.migration"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thidua", description="thidua-bot: emulation registration and reporting bot."
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    running.add_commands(sub)
+    admin.add_commands(sub)
+    return parser

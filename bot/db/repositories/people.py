@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def identity(self, channel: str, user_id: str) -> ChannelIdentity | None:
+        query = (
+            select(ChannelIdentity)
+            .where(ChannelIdentity.channel == channel, ChannelIdentity.user_id == user_id)
+            .options(
+                selectinload(ChannelIdentity.person)
+                .selectinload(Person.roles)
+                .selectinload(RoleGrant.unit)
+            )
+        )
+        return await self.session.scalar(query)
+
+    async def person(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def add_person(
+        self, *, full_name: str, locale: str, channel: str, user_id: str, chat_id: str,
+        now: datetime,
+    ) -> ChannelIdentity:
+        person = Person(full_name=full_name, locale=locale, created_at=now, roles=[])
+        identity = ChannelIdentity(
+            person=person, channel=channel, user_id=user_id, chat_id=chat_id, linked_at=now
+        )
+        self.session.add_all([person, identity])
+        await self.session.flush()
+        return identity
+
+    async def grant(
+        self, person: Person, role: Role, unit: Unit, *, now: datetime, granted_by: str
+    ) -> bool:
+        """Give ``person`` the role at ``unit``; False when they already had it."""
+        existing = await self.session.scalar(
+            select(RoleGrant).where(
+                RoleGrant.person_id == person.id,
+                RoleGrant.role == role,
+                RoleGrant.unit_id == unit.id,
+            )
+        )
+        if existing is not None:
+            return False
+        grant = RoleGrant(
+            person_id=person.id, role=role, unit=unit, granted_at=now, granted_by=granted_by
+        )
+        self.session.add(grant)
+        await self.session.flush()
+        await self.session.refresh(person, ["roles"])
+        return True
+
+    async def revoke(self, person: Person, role: Role) -> int:
+        grants = [grant for grant in await self._grants(person) if grant.role == role]
+        for grant in grants:
+            await self.session.delete(grant)
+        await self.session.flush()
+        return len(grants)
+
+    async def everyone(self) -> list[Person]:
+        query = (
+            select(Person)
+            .order_by(Person.id)
+            .options(
+                selectinload(Person.identities),
+                selectinload(Person.roles).selectinload(RoleGrant.unit),
+            )
+        )
+        return list(await self.session.scalars(query))
+
+    async def _grants(self, person: Person) -> list[RoleGrant]:
+        return list(
+            await self.session.scalars(select(RoleGrant).where(RoleGrant.person_id == person.id))
+        )

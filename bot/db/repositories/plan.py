@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    AwardType,
+    Deadline,
+    ModelAssignment,
+    PilotModel,
+    Plan,
+    Submission,
+    SubmissionStatus,
+    Target,
+    Unit,
+)
+
+# A returned submission must be sent again: it does not count as submitted.
+DONE_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+class PlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def active(self) -> Plan | None:
+        """The plan the bot runs on: the one loaded last."""
+        query = select(Plan).order_by(Plan.loaded_at.desc(), Plan.id.desc()).limit(1)
+        return await self.session.scalar(query)
+
+    async def by_code(self, code: str) -> Plan | None:
+        return await self.session.scalar(select(Plan).where(Plan.code == code))
+
+    async def keyed(self, model: type, plan: Plan, key: str) -> dict[Any, Any]:
+        """Existing rows of a plan table keyed by their natural key, for in-place updates."""
+        rows = await self.session.scalars(select(model).where(model.plan_id == plan.id))
+        return {getattr(row, key): row for row in rows}
+
+    async def replace_assignments(self, model: PilotModel, unit_ids: Iterable[int]) -> None:
+        current = await self.session.scalars(
+            select(ModelAssignment).where(ModelAssignment.model_id == model.id)
+        )
+        for assignment in current:
+            await self.session.delete(assignment)
+        self.session.add_all(ModelAssignment(model_id=model.id, unit_id=uid) for uid in unit_ids)
+        await self.session.flush()
+
+    async def deadlines(self, plan: Plan) -> list[Deadline]:
+        query = select(Deadline).where(Deadline.plan_id == plan.id).order_by(Deadline.due_at)
+        return list(await self.session.scalars(query))
+
+    async def award_types(self, plan: Plan) -> list[AwardType]:
+        return list(
+            await self.session.scalars(select(AwardType).where(AwardType.plan_id == plan.id))
+        )
+
+    async def targets(self, plan: Plan) -> list[Target]:
+        return list(await self.session.scalars(select(Target).where(Target.plan_id == plan.id)))
+
+    async def audience_unit_ids(self, deadline: Deadline) -> set[int]:
+        if deadline.audience == "models":
+            query = (
+                select(ModelAssignment.unit_id)
+                .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
+                .where(PilotModel.plan_id == deadline.plan_id)
+            )
+            if deadline.audience_models:
+                query = query.where(PilotModel.number.in_(deadline.audience_models))
+        else:
+            query = select(Unit.id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))
+        return set(await self.session.scalars(query))
+
+    async def submissions_of_unit(self, unit: Unit) -> dict[int, Submission]:
+        rows = await self.session.scalars(select(Submission).where(Submission.unit_id == unit.id))
+        return {submission.deadline_id: submission for submission in rows}
+
+    async def done_counts(self, deadlines: list[Deadline]) -> dict[int, int]:
+        """Per deadline id: how many units have a submission that counts as done."""
+        query = (
+            select(Submission.deadline_id, func.count())
+            .where(
+                Submission.deadline_id.in_([d.id for d in deadlines]),
+                Submission.status.in_(DONE_STATUSES),
+            )
+            .group_by(Submission.deadline_id)
+        )
+        return dict((await self.session.execute(query)).tuples().all())
+
+    async def touch(self, plan: Plan, now: datetime) -> None:
+        plan.loaded_at = now
+        await self.session.flush()

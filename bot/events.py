@@ -1,0 +1,79 @@
+"""The channel-neutral conversation model.
+
+Channels (Telegram, Zalo, the terminal sandbox) turn platform updates into :class:`Incoming`
+events and render :class:`Reply` objects back; the core never sees a platform type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Telegram caps callback_data at 64 bytes; payloads carry ids, never names, to stay well inside.
+MAX_PAYLOAD_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who wrote, as the channel knows them."""
+
+    channel: str  # "telegram", "zalo", "sandbox"
+    user_id: str
+    chat_id: str
+    display_name: str = ""
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: typed text, or pressed a button carrying ``payload``."""
+
+    identity: Identity
+    text: str | None = None
+    payload: str | None = None
+
+    @property
+    def command(self) -> str | None:
+        """``start`` for "/start abc" (and "/start@thidua_bot abc"), else None."""
+        if not self.text or not self.text.startswith("/"):
+            return None
+        head = self.text[1:].split(maxsplit=1)[0] if len(self.text) > 1 else ""
+        return head.split("@", 1)[0].lower()
+
+    @property
+    def argument(self) -> str:
+        """What follows the command, e.g. the invite code in "/start CODE"."""
+        if self.command is None:
+            return ""
+        parts = self.text.split(maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        size = len(self.payload.encode())
+        if not 1 <= size <= MAX_PAYLOAD_BYTES:
+            raise ValueError(f"button payload must be 1-{MAX_PAYLOAD_BYTES} bytes, got {size}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show. ``text`` is plain text: each channel escapes it for its own markup."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def all_buttons(self) -> list[Button]:
+        return [button for row in self.buttons for button in row]
+
+
+@dataclass
+class Outcome:
+    """What the core answers to one event."""
+
+    replies: list[Reply] = field(default_factory=list)
+    # For a button press: the short acknowledgement every press must get.
+    notice: str | None = None

@@ -1,0 +1,36 @@
+"""The emulation plan as data: units, pilot models, targets, award types and the calendar.
+
+`load_plan()` reads the shipped plan 941/KH-SGD&ĐT (2016-2020); `load_plan(path)` reads an office's
+own plan file. Both raise `PlanError`, whose message is ready to show, when the file is unusable.
+"""
+
+from bot.plan.loader import default_plan_path, load_plan
+from bot.plan.schema import (
+    AwardType,
+    Block,
+    Deadline,
+    PilotModel,
+    Plan,
+    PlanError,
+    Problem,
+    ReminderPolicy,
+    Target,
+    UnitKind,
+    UnitSpec,
+)
+
+__all__ = [
+    "AwardType",
+    "Block",
+    "Deadline",
+    "PilotModel",
+    "Plan",
+    "PlanError",
+    "Problem",
+    "ReminderPolicy",
+    "Target",
+    "UnitKind",
+    "UnitSpec",
+    "default_plan_path",
+    "load_plan",
+]

@@ -1,0 +1,45 @@
+"""Wiring shared by every way of running the bot: settings, database, plan, core app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.app import CoreApp
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.migrate import upgrade_async
+from bot.db.repositories import PlanRepository
+from bot.i18n import check_catalogs
+from bot.plan import load_plan
+from bot.services.plan_store import store_plan
+from handlers import build_router
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    db: Database
+    app: CoreApp
+
+
+async def open_database(settings: Settings) -> Database:
+    """Migrate to the latest schema (a no-op when current), then connect."""
+    await upgrade_async(settings.database_url)
+    return Database(settings.database_url)
+
+
+async def ensure_plan(db: Database, clock: Clock) -> None:
+    """A fresh database starts on the shipped plan; a loaded plan is never replaced here."""
+    async with db.unit_of_work() as session:
+        if await PlanRepository(session).active() is None:
+            await store_plan(session, load_plan(), clock, actor="startup")
+
+
+async def build_runtime(settings: Settings, clock: Clock) -> Runtime:
+    check_catalogs()
+    db = await open_database(settings)
+    await ensure_plan(db, clock)
+    app = CoreApp(db=db, clock=clock, settings=settings, router=build_router())
+    return Runtime(settings=settings, clock=clock, db=db, app=app)

@@ -1,0 +1,78 @@
+"""Which deadlines a unit owes and whether each is met; counts for the office."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Deadline, Submission, SubmissionStatus, Unit
+from bot.db.repositories import PlanRepository
+
+SHOWN_UPCOMING = 5
+SHOWN_OVERDUE = 5
+
+
+class DeadlineState(enum.Enum):
+    SUBMITTED = "submitted"
+    SUBMITTED_LATE = "submitted_late"
+    RETURNED = "returned"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class UnitDeadline:
+    deadline: Deadline
+    state: DeadlineState
+
+    @property
+    def owed(self) -> bool:
+        return self.state in (DeadlineState.MISSING, DeadlineState.RETURNED)
+
+
+@dataclass(frozen=True)
+class SectorDeadline:
+    deadline: Deadline
+    done: int
+    audience: int
+
+
+async def unit_deadlines(session: AsyncSession, unit: Unit, now: datetime) -> list[UnitDeadline]:
+    """The unit's next deadlines, and the overdue ones it still owes, soonest first."""
+    repo = PlanRepository(session)
+    plan = await repo.active()
+    if plan is None:
+        return []
+    submissions = await repo.submissions_of_unit(unit)
+    owed_by_unit = [
+        UnitDeadline(d, _state(submissions.get(d.id)))
+        for d in await repo.deadlines(plan)
+        if unit.id in await repo.audience_unit_ids(d)
+    ]
+    overdue = [item for item in owed_by_unit if item.deadline.due_at < now and item.owed]
+    upcoming = [item for item in owed_by_unit if item.deadline.due_at >= now]
+    return overdue[-SHOWN_OVERDUE:] + upcoming[:SHOWN_UPCOMING]
+
+
+async def sector_deadlines(session: AsyncSession, now: datetime) -> list[SectorDeadline]:
+    """The sector's next deadlines with how many units have submitted, for office and council."""
+    repo = PlanRepository(session)
+    plan = await repo.active()
+    if plan is None:
+        return []
+    upcoming = [d for d in await repo.deadlines(plan) if d.due_at >= now][:SHOWN_UPCOMING]
+    done = await repo.done_counts(upcoming)
+    return [
+        SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d)))
+        for d in upcoming
+    ]
+
+
+def _state(submission: Submission | None) -> DeadlineState:
+    if submission is None:
+        return DeadlineState.MISSING
+    if submission.status == SubmissionStatus.RETURNED:
+        return DeadlineState.RETURNED
+    return DeadlineState.SUBMITTED_LATE if submission.late else DeadlineState.SUBMITTED

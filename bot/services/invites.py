@@ -1,0 +1,220 @@
+"""One-time invite codes: the only way a person is bound to a unit and a role.
+
+Codes come from the office (``thidua invite create``); only a SHA-256 of each is stored, so a
+leaked database does not leak usable codes. A code is single-use, expires and can be revoked.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.db.models import InviteCode, InviteFailure, Person, Role, Unit
+from bot.db.repositories import PeopleRepository, UnitRepository
+from bot.events import Identity
+from bot.services import audit
+
+# No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 31**12 ≈ 8e17: guessing is hopeless, even before the cooldown.
+CODE_SHAPE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=10)
+UNIT_ROLES = (Role.HEAD, Role.MEMBER)
+
+
+class RedeemStatus(enum.Enum):
+    BOUND = "bound"
+    ALREADY = "already"
+    WRONG = "wrong"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    COOLDOWN = "cooldown"
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    status: RedeemStatus
+    person: Person | None = None
+    role: Role | None = None
+    unit: Unit | None = None
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    code: str
+    invite: InviteCode
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+class InviteError(ValueError):
+    """A request the office made that cannot be carried out; the message says why."""
+
+
+def normalise_code(text: str) -> str | None:
+    """The code inside what a person typed ("abcd-efgh jkmn" works), or None."""
+    candidate = re.sub(r"[\s-]", "", text).upper()
+    return candidate if CODE_SHAPE.match(candidate) else None
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+async def create_invite(
+    session: AsyncSession, clock: Clock, *, role: Role, unit_code: str | None,
+    created_by: str, ttl: timedelta,
+) -> IssuedInvite:
+    unit = await _invite_unit(session, role, unit_code)
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    now = clock.now()
+    invite = InviteCode(
+        code_hash=hash_code(code), hint=code[-4:], role=role, unit_id=unit.id, unit=unit,
+        created_at=now, created_by=created_by, expires_at=now + ttl,
+    )
+    session.add(invite)
+    await session.flush()
+    await audit.record(
+        session, at=now, actor=created_by, action="invite.create", subject=f"invite:{invite.id}",
+        role=role.value, unit=unit.code, hint=invite.hint,
+    )
+    return IssuedInvite(code=code, invite=invite)
+
+
+async def _invite_unit(session: AsyncSession, role: Role, unit_code: str | None) -> Unit:
+    units = UnitRepository(session)
+    if unit_code is None:
+        if role in UNIT_ROLES:
+            raise InviteError(f"role {role.value} needs --unit")
+        # Office and council act for the whole sector: they belong to the root unit.
+        unit = await units.root()
+    else:
+        unit = await units.by_code(unit_code)
+    if unit is None:
+        raise InviteError(f"unknown unit {unit_code or '(root)'}: load the plan or import units")
+    return unit
+
+
+async def revoke_invite(session: AsyncSession, clock: Clock, code_or_hint: str, actor: str) -> int:
+    """Revoke unused codes matching a full code or the last four characters shown in lists."""
+    code = normalise_code(code_or_hint)
+    match = (
+        InviteCode.code_hash == hash_code(code) if code
+        else InviteCode.hint == code_or_hint.strip().upper()
+    )
+    now = clock.now()
+    result = await session.execute(
+        update(InviteCode)
+        .where(match, InviteCode.used_at.is_(None), InviteCode.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    await audit.record(
+        session, at=now, actor=actor, action="invite.revoke", subject=code_or_hint[-4:],
+        count=result.rowcount,
+    )
+    return result.rowcount
+
+
+async def list_invites(session: AsyncSession) -> list[InviteCode]:
+    query = select(InviteCode).options(selectinload(InviteCode.unit)).order_by(InviteCode.id)
+    return list(await session.scalars(query))
+
+
+async def redeem(
+    session: AsyncSession, clock: Clock, identity: Identity, code: str, locale: str
+) -> RedeemResult:
+    now = clock.now()
+    retry_at = await _cooldown_until(session, identity, now)
+    if retry_at is not None:
+        return RedeemResult(RedeemStatus.COOLDOWN, retry_at=retry_at)
+    invite = await session.scalar(
+        select(InviteCode)
+        .where(InviteCode.code_hash == hash_code(code))
+        .options(selectinload(InviteCode.unit))
+    )
+    if invite is None:
+        session.add(InviteFailure(channel=identity.channel, chat_id=identity.chat_id, at=now))
+        await session.flush()
+        return RedeemResult(RedeemStatus.WRONG)
+    refusal = _refusal(invite, now)
+    if refusal is not None:
+        return RedeemResult(refusal)
+    return await _bind(session, invite, identity, locale, now)
+
+
+def _refusal(invite: InviteCode, now: datetime) -> RedeemStatus | None:
+    if invite.revoked_at is not None:
+        return RedeemStatus.REVOKED
+    if invite.used_at is not None:
+        return RedeemStatus.USED
+    if invite.expires_at <= now:
+        return RedeemStatus.EXPIRED
+    return None
+
+
+async def _bind(
+    session: AsyncSession, invite: InviteCode, identity: Identity, locale: str, now: datetime
+) -> RedeemResult:
+    # Claim the code atomically: of two people redeeming it at once, exactly one wins.
+    claimed = await session.execute(
+        update(InviteCode)
+        .where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        return RedeemResult(RedeemStatus.USED)
+    people = PeopleRepository(session)
+    known = await people.identity(identity.channel, identity.user_id)
+    if known is None:
+        known = await people.add_person(
+            full_name=identity.display_name or identity.user_id, locale=locale,
+            channel=identity.channel, user_id=identity.user_id, chat_id=identity.chat_id, now=now,
+        )
+    person = known.person
+    await session.execute(
+        update(InviteCode).where(InviteCode.id == invite.id).values(used_by_person_id=person.id)
+    )
+    granted = await people.grant(
+        person, invite.role, invite.unit, now=now, granted_by=f"invite:{invite.id}"
+    )
+    await audit.record(
+        session, at=now, actor=audit.person_actor(person.id), action="invite.redeem",
+        subject=f"invite:{invite.id}", role=invite.role.value, unit=invite.unit.code,
+        channel=identity.channel,
+    )
+    status = RedeemStatus.BOUND if granted else RedeemStatus.ALREADY
+    return RedeemResult(status, person=person, role=invite.role, unit=invite.unit)
+
+
+async def _cooldown_until(session: AsyncSession, identity: Identity, now: datetime):
+    recent = await session.scalars(
+        select(InviteFailure.at)
+        .where(
+            InviteFailure.channel == identity.channel,
+            InviteFailure.chat_id == identity.chat_id,
+            InviteFailure.at > now - FAILURE_WINDOW,
+        )
+        .order_by(InviteFailure.at.desc())
+        .limit(MAX_FAILURES)
+    )
+    failures = list(recent)
+    if len(failures) < MAX_FAILURES:
+        return None
+    # Blocked until the oldest of the last five wrong codes leaves the window.
+    return failures[-1] + FAILURE_WINDOW
+
+

@@ -1,0 +1,124 @@
+"""Writes a validated plan into the database, updating in place so ids stay stable.
+
+Submissions point at deadlines by id; reloading an edited plan file must not orphan them.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import plan as plan_schema
+from bot.clock import Clock
+from bot.db.models import AwardType, Deadline, PilotModel, Plan, Target
+from bot.db.repositories import PlanRepository, UnitRepository
+from bot.services import audit
+
+
+async def store_plan(
+    session: AsyncSession, plan: plan_schema.Plan, clock: Clock, *, actor: str = "cli"
+) -> Plan:
+    now = clock.now()
+    units = await _store_units(session, plan)
+    record = await _plan_record(session, plan, now)
+    award_types = await _store_award_types(session, record, plan)
+    await _store_models(session, record, plan, units)
+    await _store_targets(session, record, plan, award_types)
+    await _store_deadlines(session, record, plan)
+    await audit.record(
+        session, at=now, actor=actor, action="plan.load", subject=plan.code,
+        deadlines=len(plan.deadlines), units=len(plan.units),
+    )
+    return record
+
+
+async def _store_units(session: AsyncSession, plan: plan_schema.Plan) -> dict[str, int]:
+    repo = UnitRepository(session)
+    stored = {}
+    # The file lists parents before children only by convention: walk the tree from the root.
+    for spec in _parents_first(plan):
+        parent = stored.get(spec.parent) if spec.parent else None
+        stored[spec.code] = await repo.upsert(
+            code=spec.code, name=spec.name, kind=spec.kind,
+            block=plan.block_of(spec.code), parent=parent,
+        )
+    return {code: unit.id for code, unit in stored.items()}
+
+
+def _parents_first(plan: plan_schema.Plan) -> list[plan_schema.UnitSpec]:
+    ordered, placed, pending = [], set(), list(plan.units)
+    while pending:
+        ready = [u for u in pending if u.parent is None or u.parent in placed]
+        ordered += ready
+        placed.update(u.code for u in ready)
+        pending = [u for u in pending if u.code not in placed]
+    return ordered
+
+
+async def _plan_record(session: AsyncSession, plan: plan_schema.Plan, now) -> Plan:
+    repo = PlanRepository(session)
+    record = await repo.by_code(plan.code)
+    if record is None:
+        record = Plan(code=plan.code)
+        session.add(record)
+    record.title = plan.title
+    record.start_year, record.end_year = plan.start_year, plan.end_year
+    record.source = plan.model_dump(mode="json")
+    record.loaded_at = now
+    await session.flush()
+    return record
+
+
+async def _store_award_types(
+    session: AsyncSession, record: Plan, plan: plan_schema.Plan
+) -> dict[str, int]:
+    existing = await PlanRepository(session).keyed(AwardType, record, "code")
+    for spec in plan.award_types:
+        row = existing.get(spec.code) or AwardType(plan_id=record.id, code=spec.code)
+        row.name, row.name_en, row.kind = spec.name, spec.name_en, spec.kind
+        session.add(row)
+        existing[spec.code] = row
+    await session.flush()
+    return {code: row.id for code, row in existing.items()}
+
+
+async def _store_models(
+    session: AsyncSession, record: Plan, plan: plan_schema.Plan, units: dict[str, int]
+) -> None:
+    repo = PlanRepository(session)
+    existing = await repo.keyed(PilotModel, record, "number")
+    for spec in plan.models:
+        row = existing.get(spec.number) or PilotModel(plan_id=record.id, number=spec.number)
+        row.name, row.name_en = spec.name, spec.name_en
+        row.steering, row.steering_en = spec.steering, spec.steering_en
+        session.add(row)
+        await session.flush()
+        await repo.replace_assignments(row, (units[code] for code in spec.units))
+
+
+async def _store_targets(
+    session: AsyncSession, record: Plan, plan: plan_schema.Plan, award_types: dict[str, int]
+) -> None:
+    existing = await PlanRepository(session).keyed(Target, record, "award_type_id")
+    for spec in plan.targets:
+        award_type_id = award_types[spec.award]
+        row = existing.get(award_type_id) or Target(plan_id=record.id, award_type_id=award_type_id)
+        row.target, row.strive, row.split = spec.target, spec.strive, dict(spec.split)
+        session.add(row)
+    await session.flush()
+
+
+async def _store_deadlines(session: AsyncSession, record: Plan, plan: plan_schema.Plan) -> None:
+    zone = ZoneInfo(plan.timezone)
+    existing = await PlanRepository(session).keyed(Deadline, record, "code")
+    for spec in plan.deadlines:
+        row = existing.get(spec.code) or Deadline(plan_id=record.id, code=spec.code)
+        row.title, row.title_en = spec.title, spec.title_en
+        row.form_code, row.school_year = spec.form, spec.school_year
+        row.due_at = spec.due_at(zone)
+        row.fixed_by_plan = spec.fixed
+        row.audience, row.audience_models = spec.audience, list(spec.models)
+        row.reminder_policy = spec.reminders.model_dump(mode="json")
+        session.add(row)
+    await session.flush()

@@ -1,0 +1,432 @@
+"""``thidua units import FILE``: the unit tree from the spreadsheet an office already keeps.
+
+Reading and checking are separate from writing so the office sees every problem of a file at
+once, and nothing is written unless the whole file is sound: the import only flushes, and the
+caller's unit of work commits or rolls back all of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import Unit
+from bot.db.repositories import UnitRepository
+from bot.services import audit
+from bot.text import fold
+
+DEPARTMENT, DISTRICT_OFFICE, SCHOOL, CENTRE = "department", "district_office", "school", "centre"
+DISTRICT, SO_DIRECT = "district", "so_direct"
+CODE_SHAPE = re.compile(r"[A-Z0-9-]+")
+MAX_CODE_LENGTH, MAX_NAME_LENGTH = 64, 255  # the widths of the units table's columns
+
+# Keys are folded (see _key), so "Phòng GD & ĐT", "phong gd&dt" and "PHÒNG GD&ĐT" all match.
+KINDS = {
+    "department": DEPARTMENT, "so": DEPARTMENT, "so gd&dt": DEPARTMENT,
+    "district office": DISTRICT_OFFICE, "phong gd&dt": DISTRICT_OFFICE, "phong": DISTRICT_OFFICE,
+    "school": SCHOOL, "truong": SCHOOL, "truong hoc": SCHOOL,
+    "centre": CENTRE, "center": CENTRE, "trung tam": CENTRE,
+}
+BLOCKS = {
+    "district": DISTRICT, "huyen": DISTRICT, "khoi huyen": DISTRICT,
+    "so direct": SO_DIRECT, "truc thuoc so": SO_DIRECT, "khoi truc thuoc so": SO_DIRECT,
+}
+KIND_CHOICES = "department, district_office, school, centre (sở, phòng GD&ĐT, trường, trung tâm)"
+BLOCK_CHOICES = "district, so_direct (huyện, trực thuộc sở)"
+
+
+class UnitImportError(ValueError):
+    """A file that cannot be imported; ``str(error)`` is one printable line per problem."""
+
+    def __init__(self, problems: str | Iterable[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    row: int  # as Excel numbers it: the header is row 1
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    block: str | None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    vietnamese: str
+    required: bool
+
+    @property
+    def labels(self) -> set[str]:
+        return {_key(self.field), _key(self.vietnamese)}
+
+
+COLUMNS = (
+    _Column("code", "Mã đơn vị", required=True),
+    _Column("name", "Tên đơn vị", required=True),
+    _Column("kind", "Loại", required=True),
+    _Column("parent_code", "Mã đơn vị cấp trên", required=True),
+    _Column("block", "Khối", required=False),
+)
+
+Cells = dict[str, str]  # field -> the text of its cell on one row
+Table = list[tuple[int, list[str]]]  # (row number, cell texts) for every row of the sheet
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_units(path: Path) -> list[UnitRow]:
+    """The rows of a CSV or XLSX file, each checked on its own; raises listing every bad row."""
+    header_number, header, body = _split_header(_read_table(path), path)
+    positions = _column_positions(header, path)
+    units, problems = [], []
+    for number, cells in body:
+        if not any(cells):
+            continue  # Excel leaves blank rows behind when lines are deleted
+        unit, row_problems = _parse_row(number, _pick(cells, positions))
+        problems += row_problems
+        if unit is not None:
+            units.append(unit)
+    if problems:
+        raise UnitImportError(problems)
+    if not units:
+        raise UnitImportError(f"{path.name}: no units below the header (row {header_number})")
+    return units
+
+
+def _read_table(path: Path) -> Table:
+    suffix = path.suffix.lower()
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
+    if suffix not in readers:
+        raise UnitImportError(f'{path.name}: unsupported file type "{suffix}"; use .csv or .xlsx')
+    try:
+        return readers[suffix](path)
+    except OSError as error:
+        raise UnitImportError(f"{path}: cannot read: {error.strerror or error}") from error
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # utf-8-sig also drops Excel's BOM
+    except UnicodeDecodeError as error:
+        raise UnitImportError(
+            f'{path.name}: not UTF-8 text; in Excel save it as "CSV UTF-8"'
+        ) from error
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # A quoted cell may span lines, so Excel's row number is the record's, not the line's.
+    return [(number, [cell.strip() for cell in record]) for number, record in
+            enumerate(reader, start=1)]
+
+
+def _delimiter(text: str) -> str:
+    # Excel in the Vietnamese locale separates with ";" because "," is the decimal mark there.
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _read_xlsx(path: Path) -> Table:
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)  # formulas as their values
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
+        raise UnitImportError(f"{path.name}: not a readable .xlsx workbook") from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(min_row=1, values_only=True)
+    return [(number, [_cell_text(value) for value in row]) for number, row in
+            enumerate(rows, start=1)]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a code typed as a number comes back as 101.0
+    return str(value).strip()
+
+
+def _split_header(table: Table, path: Path) -> tuple[int, list[str], Table]:
+    filled = [index for index, (_, cells) in enumerate(table) if any(cells)]
+    if not filled:
+        raise UnitImportError(f"{path.name}: the file is empty")
+    first = filled[0]
+    number, header = table[first]
+    return number, header, table[first + 1 :]
+
+
+def _column_positions(header: list[str], path: Path) -> dict[str, int]:
+    by_label = {label: column for column in COLUMNS for label in column.labels}
+    positions: dict[str, int] = {}
+    problems = []
+    for index, title in enumerate(header):
+        column = by_label.get(_key(title))
+        if column is None:
+            continue  # offices add their own columns (STT, address…): not ours to judge
+        if column.field in positions:
+            problems.append(f'{path.name}: column "{column.field}" appears twice in the header')
+        positions[column.field] = index
+    problems += [
+        f'{path.name}: missing required column "{column.field}" ({column.vietnamese})'
+        for column in COLUMNS if column.required and column.field not in positions
+    ]
+    if problems:
+        raise UnitImportError(problems)
+    return positions
+
+
+def _pick(cells: list[str], positions: dict[str, int]) -> Cells:
+    return {
+        column.field: _cell(cells, positions.get(column.field)) for column in COLUMNS
+    }
+
+
+def _cell(cells: list[str], position: int | None) -> str:
+    return cells[position] if position is not None and position < len(cells) else ""
+
+
+def _parse_row(number: int, cells: Cells) -> tuple[UnitRow | None, list[str]]:
+    problems: list[str] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(f"row {number}: {field}: {message}")
+
+    code = _parse_code(cells["code"], "code", problem, required=True)
+    name = _parse_name(cells["name"], problem)
+    kind = _parse_choice(cells["kind"], "kind", KINDS, KIND_CHOICES, problem, required=True)
+    # An empty parent is not an error here: it marks the root, checked against the whole tree.
+    parent_code = _parse_code(cells["parent_code"], "parent_code", problem, required=False)
+    block = _parse_choice(cells["block"], "block", BLOCKS, BLOCK_CHOICES, problem, required=False)
+    if problems or code is None or name is None or kind is None:
+        return None, problems
+    return UnitRow(number, code, name, kind, parent_code, block), problems
+
+
+Problem = Callable[[str, str], None]
+
+
+def _parse_code(text: str, field: str, problem: Problem, *, required: bool) -> str | None:
+    code = text.upper()
+    if not code:
+        if required:
+            problem(field, "missing")
+        return None
+    if not CODE_SHAPE.fullmatch(code):
+        problem(field, f'"{text}" may only contain letters A-Z, digits and "-"')
+        return None
+    if len(code) > MAX_CODE_LENGTH:
+        problem(field, f"longer than {MAX_CODE_LENGTH} characters")
+        return None
+    return code
+
+
+def _parse_name(text: str, problem: Problem) -> str | None:
+    # NFC: Vietnamese typed on different keyboards composes accents differently.
+    name = " ".join(unicodedata.normalize("NFC", text).split())
+    if not name:
+        problem("name", "missing")
+        return None
+    if len(name) > MAX_NAME_LENGTH:
+        problem("name", f"longer than {MAX_NAME_LENGTH} characters")
+        return None
+    return name
+
+
+def _parse_choice(
+    text: str, field: str, choices: dict[str, str], expected: str, problem: Problem, *,
+    required: bool,
+) -> str | None:
+    if not text:
+        if required:
+            problem(field, "missing")
+        return None
+    value = choices.get(_key(text))
+    if value is None:
+        problem(field, f'unknown value "{text}"; expected one of {expected}')
+    return value
+
+
+def _key(text: str) -> str:
+    """Header or value as compared: no accents, no case, "_" as a space, "GD & ĐT" as "gd&dt"."""
+    return re.sub(r"\s*&\s*", "&", fold(text.replace("_", " ")))
+
+
+# --- importing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """The unit tree as it will be after the import: the database overlaid with the file."""
+
+    parent_of: dict[str, str | None]
+    kind_of: dict[str, str]
+
+    @classmethod
+    def combine(cls, stored: Iterable[Unit], rows: list[UnitRow]) -> _Tree:
+        stored = list(stored)
+        code_of: dict[int | None, str] = {unit.id: unit.code for unit in stored}
+        parent_of = {unit.code: code_of.get(unit.parent_id) for unit in stored}
+        kind_of = {unit.code: unit.kind for unit in stored}
+        parent_of.update((row.code, row.parent_code) for row in rows)
+        kind_of.update((row.code, row.kind) for row in rows)
+        return cls(parent_of, kind_of)
+
+
+async def import_units(
+    session: AsyncSession, rows: list[UnitRow], clock: Clock, *, actor: str
+) -> ImportSummary:
+    """Create or update the units of ``rows``; checks all of them before writing any."""
+    repo = UnitRepository(session)
+    stored = {unit.code: unit for unit in await repo.all()}
+    unique, problems = _without_duplicates(rows)
+    tree = _Tree.combine(stored.values(), unique)
+    problems += _unknown_parents(unique, tree)
+    problems += _extra_roots(unique, stored, tree)
+    problems += _cycles(unique, tree)
+    if problems:
+        raise UnitImportError(text for _, text in sorted(problems))
+    summary = await _write(repo, unique, stored, tree)
+    await audit.record(
+        session, at=clock.now(), actor=actor, action="units.import", subject="units",
+        created=summary.created, updated=summary.updated, unchanged=summary.unchanged,
+    )
+    return summary
+
+
+RowProblem = tuple[int, str]  # (row number, printable line): sorted so the report reads top-down
+
+
+def _without_duplicates(rows: list[UnitRow]) -> tuple[list[UnitRow], list[RowProblem]]:
+    first_row: dict[str, int] = {}
+    unique, problems = [], []
+    for row in rows:
+        if row.code in first_row:
+            problems.append((row.row, f'row {row.row}: code: "{row.code}" is already on row '
+                                      f"{first_row[row.code]}"))
+            continue
+        first_row[row.code] = row.row
+        unique.append(row)
+    return unique, problems
+
+
+def _unknown_parents(rows: list[UnitRow], tree: _Tree) -> list[RowProblem]:
+    return [
+        (row.row, f'row {row.row}: parent_code: unknown unit "{row.parent_code}"')
+        for row in rows if row.parent_code is not None and row.parent_code not in tree.parent_of
+    ]
+
+
+def _extra_roots(rows: list[UnitRow], stored: dict[str, Unit], tree: _Tree) -> list[RowProblem]:
+    """Rows without a parent beyond the one root the tree may have."""
+    root_rows = [row for row in rows if row.parent_code is None]
+    # The stored root stays the root unless the file itself moves it under another unit.
+    stored_roots = sorted(
+        (unit for unit in stored.values()
+         if unit.parent_id is None and tree.parent_of[unit.code] is None),
+        key=lambda unit: unit.id,
+    )
+    if stored_roots:
+        root, where = stored_roots[0].code, "in the database"
+    elif root_rows:
+        root, where = root_rows[0].code, f"row {root_rows[0].row}"
+    else:
+        return []
+    return [
+        (row.row, f'row {row.row}: parent_code: missing, but only the root may have none and '
+                  f'"{root}" is the root ({where})')
+        for row in root_rows if row.code != root
+    ]
+
+
+def _cycles(rows: list[UnitRow], tree: _Tree) -> list[RowProblem]:
+    problems, reported = [], set()
+    for row in rows:
+        cycle = _cycle_through(row.code, tree)
+        if cycle and not reported.intersection(cycle):
+            reported.update(cycle)
+            path = " -> ".join([*cycle, cycle[0]])
+            problems.append((row.row, f"row {row.row}: parent_code: cycle {path}"))
+    return problems
+
+
+def _cycle_through(code: str, tree: _Tree) -> list[str] | None:
+    path, seen, current = [], set(), code
+    while current is not None and current not in seen:
+        path.append(current)
+        seen.add(current)
+        current = tree.parent_of.get(current)
+    return path if current == code else None
+
+
+async def _write(
+    repo: UnitRepository, rows: list[UnitRow], stored: dict[str, Unit], tree: _Tree
+) -> ImportSummary:
+    before = {code: _state(unit) for code, unit in stored.items()}
+    units = dict(stored)
+    blocks = {code: unit.block for code, unit in stored.items()}
+    changes: Counter[str] = Counter()
+    for row in _parents_first(rows):
+        block = row.block or _derived_block(row, tree, blocks)
+        parent = units[row.parent_code] if row.parent_code else None
+        unit = await repo.upsert(
+            code=row.code, name=row.name, kind=row.kind, block=block, parent=parent
+        )
+        units[row.code], blocks[row.code] = unit, block
+        changes[_change(before.get(row.code), unit)] += 1
+    return ImportSummary(changes["created"], changes["updated"], changes["unchanged"])
+
+
+def _parents_first(rows: list[UnitRow]) -> list[UnitRow]:
+    # Offices sort by name or by district, not by depth; the parent's id must exist first.
+    in_file = {row.code for row in rows}
+    ordered, placed, pending = [], set(), list(rows)
+    while pending:
+        ready = [row for row in pending
+                 if row.parent_code not in in_file or row.parent_code in placed]
+        if not ready:
+            raise AssertionError("cycle left after validation")
+        ordered += ready
+        placed.update(row.code for row in ready)
+        pending = [row for row in pending if row.code not in placed]
+    return ordered
+
+
+def _derived_block(row: UnitRow, tree: _Tree, blocks: dict[str, str | None]) -> str | None:
+    parent = row.parent_code
+    if parent is None:
+        return None  # the Sở itself is in no block
+    if DISTRICT_OFFICE in (row.kind, tree.kind_of[parent]):
+        return DISTRICT
+    if tree.parent_of[parent] is None:
+        return SO_DIRECT
+    return blocks[parent]  # deeper down (a branch of a school): its parent's block
+
+
+def _state(unit: Unit) -> tuple[object, ...]:
+    return unit.name, unit.kind, unit.block, unit.parent_id, unit.active
+
+
+def _change(before: tuple[object, ...] | None, unit: Unit) -> str:
+    if before is None:
+        return "created"
+    return "unchanged" if before == _state(unit) else "updated"

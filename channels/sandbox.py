@@ -1,0 +1,151 @@
+"""The terminal sandbox: the real core on a SQLite file, no network, no token.
+
+Buttons are shown as numbered choices; typing the number presses the button. Sandbox-only
+commands switch persona (``/as``) and move the simulated clock (``/clock``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.app import CoreApp
+from bot.clock import ManualClock, parse_local
+from bot.db.models import Role
+from bot.db.repositories import PeopleRepository, UnitRepository
+from bot.events import Button, Identity, Incoming, Outcome
+from bot.i18n import Translator
+from bot.services import invites
+from bot.services.invites import InviteError
+
+CHANNEL = "sandbox"
+PERSONA_ROLES = {"office": Role.OFFICE, "council": Role.COUNCIL}
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    role: Role
+    unit_code: str | None
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(CHANNEL, self.key, self.key, display_name=self.key)
+
+
+class Sandbox:
+    def __init__(
+        self, app: CoreApp, clock: ManualClock, persona: Persona, *,
+        read_line: Callable[[], str] = input, out: TextIO = sys.stdout,
+    ) -> None:
+        self.app = app
+        self.clock = clock
+        self.persona = persona
+        self._read_line = read_line
+        self._out = out
+        self._choices: list[Button] = []
+        self._ = Translator(app.settings.default_locale, app.settings.zone)
+
+    async def run(self) -> None:
+        _ = self._
+        self._say(_("thidua-bot sandbox. Buttons are numbered: type the number to press one. "
+                    "Also: /as office, /as council, /as unit CODE, /clock DD/MM/YYYY, /quit."))
+        await self._become(self.persona)
+        while (line := await self._next_line()) is not None:
+            if line in ("/quit", "/exit"):
+                break
+            if line:
+                await self._handle_line(line)
+
+    async def _next_line(self) -> str | None:
+        try:
+            line = await asyncio.to_thread(self._read_line)
+        except EOFError:
+            return None
+        return line.strip()
+
+    async def _handle_line(self, line: str) -> None:
+        head, _, rest = line.partition(" ")
+        if head == "/as":
+            await self._switch(rest.strip())
+        elif head == "/clock":
+            self._move_clock(rest.strip())
+        elif line.isdigit() and 1 <= int(line) <= len(self._choices):
+            await self._send(Incoming(self.persona.identity, payload=self._choices[int(line) - 1].payload))
+        else:
+            await self._send(Incoming(self.persona.identity, text=line))
+
+    async def _switch(self, argument: str) -> None:
+        persona = persona_for(argument)
+        if persona is None:
+            self._say(self._("Use /as office, /as council or /as unit CODE."))
+            return
+        await self._become(persona)
+
+    async def _become(self, persona: Persona) -> None:
+        """Switch persona; a persona not bound yet is bound the real way, with an invite code."""
+        self.persona = persona
+        self._say(self._("— You are now: {who} —", who=persona.key))
+        code = await self._invite_if_unbound(persona)
+        line = f"/start {code}" if code else "/start"
+        self._say(f"> {line}")
+        await self._send(Incoming(persona.identity, text=line))
+
+    async def _invite_if_unbound(self, persona: Persona) -> str | None:
+        async with self.app.db.unit_of_work() as session:
+            if await PeopleRepository(session).identity(CHANNEL, persona.key) is not None:
+                return None
+            try:
+                issued = await invites.create_invite(
+                    session, self.clock, role=persona.role, unit_code=persona.unit_code,
+                    created_by="sandbox", ttl=self.app.settings.invite_ttl,
+                )
+            except InviteError as error:
+                self._say(str(error))
+                return None
+            return issued.display_code
+
+    def _move_clock(self, argument: str) -> None:
+        try:
+            self.clock.set(parse_local(argument, self.app.settings.zone))
+        except ValueError as error:
+            self._say(str(error))
+            return
+        self._say(self._("Clock: {time}", time=self._.datetime(self.clock.now())))
+
+    async def _send(self, event: Incoming) -> None:
+        self.render(await self.app.handle(event))
+
+    def render(self, outcome: Outcome) -> None:
+        if outcome.notice:
+            self._say(f"({outcome.notice})")
+        for reply in outcome.replies:
+            self._say(f"\n{reply.text}")
+            self._choices = reply.all_buttons() or self._choices
+            for number, button in enumerate(reply.all_buttons(), 1):
+                self._say(f"  [{number}] {button.label}")
+
+    def _say(self, text: str) -> None:
+        if text:
+            print(text, file=self._out, flush=True)
+
+
+def persona_for(argument: str) -> Persona | None:
+    kind, _, unit_code = argument.partition(" ")
+    if kind in PERSONA_ROLES and not unit_code:
+        return Persona(kind, PERSONA_ROLES[kind], None)
+    if kind == "unit" and unit_code.strip():
+        code = unit_code.strip().upper()
+        return Persona(f"head:{code}", Role.HEAD, code)
+    return None
+
+
+async def first_school(app: CoreApp) -> str:
+    """The default persona's unit: the first school of the active plan's unit list."""
+    async with app.db.unit_of_work() as session:
+        units = await UnitRepository(session).all()
+    schools = [unit for unit in units if unit.kind == "school"] or units
+    return schools[0].code

@@ -1,0 +1,1 @@
+"""Telegram through aiogram 3: transport only; every decision is the core's."""

@@ -1,0 +1,101 @@
+"""Translation between aiogram types and core events and replies."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+
+from bot.events import Identity, Incoming, Outcome, Reply
+from bot.text import split_text
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096
+MAX_NOTICE = 200
+SEND_ATTEMPTS = 4
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def identity_of(user: User, chat_id: int) -> Identity:
+    return Identity(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        chat_id=str(chat_id),
+        display_name=user.full_name,
+        language_code=user.language_code,
+    )
+
+
+def incoming_from_message(message: Message) -> Incoming:
+    return Incoming(identity_of(message.from_user, message.chat.id), text=message.text)
+
+
+def incoming_from_callback(query: CallbackQuery) -> Incoming:
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    return Incoming(identity_of(query.from_user, chat_id), payload=query.data or "")
+
+
+def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """HTML-escaped chunks within Telegram's length limit; the keyboard goes on the last one.
+
+    Telegram measures length after parsing entities, so the plain text is split, then escaped.
+    """
+    chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text, MAX_TEXT)]
+    keyboard = _keyboard(reply)
+    return [(chunk, keyboard if last else None) for last, chunk in _mark_last(chunks)]
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(text=button.label, callback_data=button.payload) for button in row]
+        for row in reply.buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _mark_last(chunks: list[str]) -> list[tuple[bool, str]]:
+    return [(index == len(chunks) - 1, chunk) for index, chunk in enumerate(chunks)]
+
+
+async def deliver(bot: Bot, chat_id: int, outcome: Outcome) -> None:
+    for reply in outcome.replies:
+        for text, keyboard in render(reply):
+            await with_retries(lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k))
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:
+    """Honour 429 retry_after, back off on 5xx and network errors; a blocked chat is final."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await call()
+        except TelegramRetryAfter as error:
+            delay = error.retry_after
+        except (TelegramServerError, TelegramNetworkError) as error:
+            delay = 2 ** (attempt - 1)
+            log.warning("Telegram send failed (%s), retry in %ss", type(error).__name__, delay)
+        except TelegramForbiddenError:
+            log.info("a chat blocked the bot; reply dropped")
+            return None
+        if attempt < SEND_ATTEMPTS:
+            await asyncio.sleep(delay)
+    log.error("Telegram send failed %s times; reply dropped", SEND_ATTEMPTS)
+    return None
+
+
+def notice_text(outcome: Outcome) -> str | None:
+    return outcome.notice[:MAX_NOTICE] if outcome.notice else None

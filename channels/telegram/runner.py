@@ -1,0 +1,196 @@
+"""Runs the bot on Telegram: long polling, or a webhook when ``WEBHOOK_URL`` is set.
+
+Start-up waits out an unreachable Bot API with backoff instead of crashing; SIGTERM stops taking
+new updates, lets the ones in hand finish (bounded), then closes the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
+from aiogram.types import BotCommand, CallbackQuery, Message
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.app import CoreApp
+from bot.runtime import Runtime
+from channels.telegram.adapter import (
+    deliver,
+    incoming_from_callback,
+    incoming_from_message,
+    notice_text,
+)
+from channels.telegram.commands import published_commands
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 8.0  # SIGTERM to exit must stay under 10 s
+MAX_BACKOFF_SECONDS = 60.0
+
+
+class InFlight:
+    """An aiogram outer middleware counting updates in hand, so shutdown can wait for them."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Callable, event: object, data: dict) -> object:
+        self._count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._count -= 1
+            if self._count == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("shutdown: %s update(s) still in hand after %ss", self._count, timeout)
+
+
+def make_bot(runtime: Runtime) -> Bot:
+    settings = runtime.settings
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.require_telegram().get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def make_dispatcher(app: CoreApp, inflight: InFlight) -> Dispatcher:
+    router = Router(name="core")
+
+    @router.message()
+    async def on_message(message: Message, bot: Bot) -> None:
+        outcome = await app.handle(incoming_from_message(message))
+        await deliver(bot, message.chat.id, outcome)
+
+    @router.callback_query()
+    async def on_button(query: CallbackQuery, bot: Bot) -> None:
+        notice = None
+        try:
+            outcome = await app.handle(incoming_from_callback(query))
+            notice = notice_text(outcome)
+            chat_id = query.message.chat.id if query.message else query.from_user.id
+            await deliver(bot, chat_id, outcome)
+        finally:
+            # Every press gets an answer, or the button keeps spinning on the person's phone.
+            await _answer(query, notice)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    dispatcher.update.outer_middleware(inflight)
+    return dispatcher
+
+
+async def _answer(query: CallbackQuery, notice: str | None) -> None:
+    try:
+        await query.answer(notice)
+    except TelegramAPIError as error:
+        log.info("could not answer a button press: %s", error)
+
+
+async def retry_until_reachable(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event) -> bool:
+    """Retry a start-up call with exponential backoff until it works or a stop is asked."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await call()
+            return True
+        except (TelegramNetworkError, TelegramServerError, OSError) as error:
+            log.warning("%s: Telegram unreachable (%s); retrying in %.0fs", what, type(error).__name__, delay)
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+        except TimeoutError:
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+    return False
+
+
+async def run_telegram(runtime: Runtime) -> None:
+    inflight = InFlight()
+    bot = make_bot(runtime)
+    dispatcher = make_dispatcher(runtime.app, inflight)
+    stop = _stop_event()
+    try:
+        if not await _prepare(bot, runtime, stop):
+            return
+        if runtime.settings.webhook_url:
+            await _serve_webhook(bot, dispatcher, runtime, stop)
+        else:
+            await _poll(bot, dispatcher, stop)
+        await inflight.drain(SHUTDOWN_GRACE_SECONDS)
+    finally:
+        await bot.session.close()
+        log.info("stopped")
+
+
+async def _prepare(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> bool:
+    if not await retry_until_reachable("getMe", bot.me, stop):
+        return False
+    commands = published_commands(runtime.app)
+    for language, items in commands.items():
+        menu = [BotCommand(command=name, description=text) for name, text in items]
+        publish = lambda m=menu, lang=language: bot.set_my_commands(m, language_code=lang)  # noqa: E731
+        if not await retry_until_reachable("setMyCommands", publish, stop):
+            return False
+    return True
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    if not await retry_until_reachable("deleteWebhook", bot.delete_webhook, stop):
+        return
+    me = await bot.me()
+    log.info("polling as @%s", me.username)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    await stop.wait()
+    try:
+        await dispatcher.stop_polling()
+    except RuntimeError:  # the stop came before polling had started
+        polling.cancel()
+    with suppress(asyncio.CancelledError):
+        await polling
+
+
+async def _serve_webhook(bot: Bot, dispatcher: Dispatcher, runtime: Runtime, stop: asyncio.Event) -> None:
+    settings = runtime.settings
+    path = urlsplit(settings.webhook_url).path or "/"
+    secret = settings.webhook_secret.get_secret_value()
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    host, port = settings.listen_host_port
+    await web.TCPSite(runner, host, port).start()
+    register = lambda: bot.set_webhook(settings.webhook_url, secret_token=secret)  # noqa: E731
+    if await retry_until_reachable("setWebhook", register, stop):
+        log.info("webhook listening on %s:%s%s", host, port, path)
+        await stop.wait()
+    await runner.cleanup()

@@ -1,0 +1,87 @@
+"""/deadlines: what the person's unit owes and when; for office and council, the sector's counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.context import Context
+from bot.db.models import Deadline
+from bot.events import Incoming, Outcome
+from bot.i18n import N_
+from bot.routing import ANY_ROLE, SECTOR_ROLES, Router
+from bot.services.deadlines import DeadlineState, UnitDeadline, sector_deadlines, unit_deadlines
+from handlers.menu import menu_reply
+
+STATE_LABELS = {
+    DeadlineState.SUBMITTED: N_("✅ Submitted"),
+    DeadlineState.SUBMITTED_LATE: N_("✅ Submitted (late)"),
+    DeadlineState.RETURNED: N_("↩️ Returned for revision: please submit again"),
+    DeadlineState.MISSING: N_("❌ Not submitted"),
+}
+
+
+def register(router: Router) -> None:
+    description = N_("Upcoming deadlines and what is still owed")
+    router.command("deadlines", show, allowed=ANY_ROLE, description=description)
+    router.button("deadlines", show, allowed=ANY_ROLE)
+
+
+async def show(_event: Incoming, ctx: Context) -> Outcome:
+    sections = []
+    if ctx.unit is not None:
+        sections.append(await _unit_section(ctx))
+    if ctx.has_any(SECTOR_ROLES):
+        sections.append(await _sector_section(ctx))
+    return Outcome([menu_reply(ctx, "\n\n".join(sections))])
+
+
+async def _unit_section(ctx: Context) -> str:
+    _ = ctx.t
+    items = await unit_deadlines(ctx.session, ctx.unit, ctx.clock.now())
+    if not items:
+        return _("{unit} has no upcoming deadlines.", unit=ctx.unit.name)
+    lines = [_("Deadlines of {unit}:", unit=ctx.unit.name)]
+    lines += [_unit_entry(number, item, ctx) for number, item in enumerate(items, 1)]
+    return "\n\n".join(lines) + _footnote(ctx, [item.deadline for item in items])
+
+
+def _unit_entry(number: int, item: UnitDeadline, ctx: Context) -> str:
+    return f"{_heading(number, item.deadline, ctx)}\n   {ctx.t(STATE_LABELS[item.state])}"
+
+
+async def _sector_section(ctx: Context) -> str:
+    _ = ctx.t
+    items = await sector_deadlines(ctx.session, ctx.clock.now())
+    if not items:
+        return _("The plan has no upcoming deadlines.")
+    lines = [_("Upcoming deadlines of the sector:")]
+    for number, item in enumerate(items, 1):
+        counts = _("Submitted: {done}/{total} units", done=item.done, total=item.audience)
+        lines.append(f"{_heading(number, item.deadline, ctx)}\n   {counts}")
+    return "\n\n".join(lines) + _footnote(ctx, [item.deadline for item in items])
+
+
+def _heading(number: int, deadline: Deadline, ctx: Context) -> str:
+    _ = ctx.t
+    title = deadline.title if ctx.t.locale == "vi" else deadline.title_en
+    marker = "" if deadline.fixed_by_plan else "*"
+    due = _("due {time}{marker}", time=ctx.t.datetime(deadline.due_at), marker=marker)
+    return f"{number}. {title}\n   {due} · {_time_left(deadline.due_at, ctx)}"
+
+
+def _time_left(due_at: datetime, ctx: Context) -> str:
+    _ = ctx.t
+    today = ctx.clock.now().astimezone(ctx.t.zone).date()
+    days = (due_at.astimezone(ctx.t.zone).date() - today).days
+    if days == 0:
+        return _("due today")
+    if days > 0:
+        return ctx.t.plural("{count} day left", "{count} days left", days)
+    return ctx.t.plural("{count} day overdue", "{count} days overdue", -days)
+
+
+def _footnote(ctx: Context, deadlines: list[Deadline]) -> str:
+    if all(deadline.fixed_by_plan for deadline in deadlines):
+        return ""
+    _ = ctx.t
+    return "\n\n" + _("* A default date: the plan only names a period, so the office may move it.")

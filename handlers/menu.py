@@ -1,0 +1,107 @@
+"""The main menu of large buttons, /help, /cancel, and answers to what the bot did not expect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from bot.context import Context
+from bot.db.models import Role
+from bot.events import Button, Incoming, Outcome, Reply
+from bot.i18n import N_
+from bot.routing import ANY_ROLE, Command, Router
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    payload: str
+    label: str
+    allowed: frozenset[Role]
+
+
+# One button per row: large targets for thumbs on small phones.
+MENU = (
+    MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
+    MenuItem("help", N_("❓ Help"), ANY_ROLE),
+    MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
+)
+
+ROLE_NAMES = {
+    Role.HEAD: N_("head of unit"),
+    Role.MEMBER: N_("unit member"),
+    Role.OFFICE: N_("Department office (Văn phòng Sở)"),
+    Role.COUNCIL: N_("member of the Emulation and Commendation Council"),
+}
+
+
+def register(router: Router) -> None:
+    show_help = partial(_help, router.published)
+    router.command("help", show_help, allowed=ANY_ROLE, description=N_("How to use the bot"))
+    router.button("help", show_help, allowed=ANY_ROLE)
+    router.command("menu", show_menu, allowed=ANY_ROLE, description=N_("Main menu"))
+    router.button("menu", show_menu, allowed=ANY_ROLE)
+    router.command(
+        "cancel", cancel, allowed=ANY_ROLE, description=N_("Stop what you are doing")
+    )
+
+
+def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
+    return tuple(
+        (Button(ctx.t(item.label), item.payload),) for item in MENU if ctx.has_any(item.allowed)
+    )
+
+
+def menu_reply(ctx: Context, text: str) -> Reply:
+    return Reply(text, buttons=menu_buttons(ctx))
+
+
+def who_am_i(ctx: Context) -> str:
+    """'Trường THPT X, head of unit' lines for each of the person's roles."""
+    _ = ctx.t
+    lines = []
+    for grant in sorted(ctx.person.roles, key=lambda g: g.id):
+        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=grant.unit.name))
+    return "\n".join(lines)
+
+
+async def show_menu(_event: Incoming, ctx: Context) -> Outcome:
+    _ = ctx.t
+    text = _("Main menu. You are:\n{roles}", roles=who_am_i(ctx))
+    return Outcome([menu_reply(ctx, text)])
+
+
+async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outcome:
+    _ = ctx.t
+    usable = [c for c in commands if c.allowed is None or ctx.has_any(c.allowed)]
+    lines = [f"/{command.name} — {_(command.description)}" for command in usable]
+    text = _(
+        "Choose a button below, or type a command:\n{commands}\n\n"
+        "A choice can also be answered by typing its number.",
+        commands="\n".join(lines),
+    )
+    return Outcome([menu_reply(ctx, text)])
+
+
+async def cancel(_event: Incoming, ctx: Context) -> Outcome:
+    _ = ctx.t
+    return Outcome([menu_reply(ctx, _("Cancelled. Back to the main menu."))])
+
+
+async def not_understood(_event: Incoming, ctx: Context) -> Outcome:
+    _ = ctx.t
+    text = _("Sorry, I did not understand that. Please choose from the menu or type /help.")
+    return Outcome([menu_reply(ctx, text)])
+
+
+async def refused(event: Incoming, ctx: Context) -> Outcome:
+    """An old button, someone else's button, a forged payload or a command not for this role."""
+    _ = ctx.t
+    if event.payload is not None:
+        text = _("That button is no longer valid. Here is your menu:")
+        return Outcome([menu_reply(ctx, text)], notice=_("This button is no longer valid."))
+    text = _(
+        "The command {command} does not exist or is not available to you. Type /help to see "
+        "what you can do.",
+        command=f"/{event.command}",
+    )
+    return Outcome([menu_reply(ctx, text)])
