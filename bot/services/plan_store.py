@@ -64,7 +64,7 @@ async def _plan_record(session: AsyncSession, plan: plan_schema.Plan, now) -> Pl
         session.add(record)
     record.title = plan.title
     record.start_year, record.end_year = plan.start_year, plan.end_year
-    record.source = plan.model_dump(mode="json")
+    record.source = plan.model_dump(mode="json", by_alias=True)
     record.loaded_at = now
     await session.flush()
     return record

@@ -167,10 +167,10 @@ def _cell_text(value: object) -> str:
 
 
 def _split_header(table: Table, path: Path) -> tuple[int, list[str], Table]:
-    filled = [index for index, (_, cells) in enumerate(table) if any(cells)]
-    if not filled:
+    # The first filled row, not row 1: a blank line above the header is no reason to refuse.
+    first = next((index for index, (_, cells) in enumerate(table) if any(cells)), None)
+    if first is None:
         raise UnitImportError(f"{path.name}: the file is empty")
-    first = filled[0]
     number, header = table[first]
     return number, header, table[first + 1 :]
 

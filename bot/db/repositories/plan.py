@@ -88,7 +88,7 @@ class PlanRepository:
             )
             .group_by(Submission.deadline_id)
         )
-        return dict((await self.session.execute(query)).tuples().all())
+        return {deadline_id: done for deadline_id, done in await self.session.execute(query)}
 
     async def touch(self, plan: Plan, now: datetime) -> None:
         plan.loaded_at = now

@@ -1,0 +1,130 @@
+"""The ``thidua`` command as the office and the operator use it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.cli import main
+
+CODE = re.compile(r"Mã mời: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("BOT_USERNAME", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_plan_load_then_show_lists_the_calendar(cli):
+    code, out, _ = cli("plan", "load")
+    assert code == 0
+    assert "941/KH-SGD&ĐT" in out
+
+    code, out, _ = cli("plan", "show")
+    assert code == 0
+    assert "23:59 20/10/2016  " in out  # fixed by the plan: no asterisk
+    assert "23:59 15/01/2017* " in out  # a default date
+    assert "Cờ thi đua UBND tỉnh: 72 (district 60, so_direct 12)" in out
+
+
+def test_a_broken_plan_file_is_refused_with_the_key_and_nothing_loaded(cli, tmp_path):
+    broken = tmp_path / "plan.toml"
+    from bot.plan import default_plan_path
+
+    broken.write_text(default_plan_path().read_text().replace("target = 72", "target = 70", 1))
+    code, _, err = cli("plan", "load", str(broken))
+    assert code == 2
+    assert err.startswith("thidua: plan.toml: targets[")
+    assert "split" in err
+
+    _, out, _ = cli("units", "list")
+    assert out == ""
+
+
+def test_invite_create_prints_a_code_expiry_and_deep_link(cli):
+    cli("plan", "load")
+    code, out, _ = cli(
+        "invite", "create", "--unit", "THPT-HUNG-VUONG", "--role", "head",
+        "--bot-username", "thidua_phutho_bot",
+    )
+    assert code == 0
+    invite = CODE.search(out).group(1)
+    assert f"https://t.me/thidua_phutho_bot?start={invite.replace('-', '')}" in out
+    assert "Hiệu lực đến:" in out
+
+    _, listing, _ = cli("invite", "list")
+    assert f"…{invite[-4:]}\thead\tTHPT-HUNG-VUONG\tcòn hiệu lực" in listing
+    assert invite.replace("-", "") not in listing
+
+    assert cli("invite", "revoke", invite)[0] == 0
+    _, listing, _ = cli("invite", "list")
+    assert "đã thu hồi" in listing
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("invite", "create", "--role", "head"), "role head needs --unit"),
+        (("invite", "create", "--role", "head", "--unit", "NOPE"), "unknown unit NOPE"),
+        (("invite", "revoke", "ZZZZ"), "no unused code matches"),
+        (("roles", "grant", "--person", "99", "--role", "office"), "no person with id 99"),
+    ],
+)
+def test_bad_requests_exit_2_with_one_line(cli, args, message):
+    cli("plan", "load")
+    code, _, err = cli(*args)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_arguments_are_refused_by_the_parser(cli):
+    with pytest.raises(SystemExit) as exited:
+        cli("invite", "create", "--role", "king", "--unit", "SO")
+    assert exited.value.code == 2
+
+
+def test_units_import_adds_then_updates(cli):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "data" / "units-sample.csv"
+    code, out, _ = cli("units", "import", str(sample))
+    assert code == 0
+    first = out
+    _, again, _ = cli("units", "import", str(sample))
+    assert "0 mới" in again and first != again
+
+
+def test_roles_grant_to_a_bound_person(cli, database_url):
+    import asyncio
+
+    from bot.clock import SystemClock
+    from bot.db.database import Database
+    from bot.db.repositories import PeopleRepository
+
+    cli("plan", "load")
+
+    async def bind() -> int:
+        db = Database(database_url)
+        async with db.unit_of_work() as session:
+            identity = await PeopleRepository(session).add_person(
+                full_name="Nguyễn Văn A", locale="vi", channel="telegram", user_id="7",
+                chat_id="7", now=SystemClock().now(),
+            )
+        await db.dispose()
+        return identity.person_id
+
+    person_id = asyncio.run(bind())
+    code, out, _ = cli("roles", "grant", "--person", str(person_id), "--role", "council")
+    assert (code, out.strip()) == (0, "Đã cấp vai trò.")
+    _, people, _ = cli("people", "list")
+    assert f"{person_id}\tNguyễn Văn A\tcouncil@SO\ttelegram" in people

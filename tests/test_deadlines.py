@@ -1,0 +1,144 @@
+"""/deadlines: a unit sees what it owes and when, in Vietnam time; office and council see counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.db.models import Deadline, Role, Submission, SubmissionStatus, Unit
+from tests.conftest import VIETNAM
+from tests.helpers import Person, issue_code
+
+SCHOOL = "THPT-CHUYEN-HUNG-VUONG"  # in pilot models 1 and 6
+NOT_IN_A_MODEL = "PGD-HA-HOA"  # the plan puts it in no pilot model
+
+
+async def bound(app, clock, role: Role, unit: str | None = None, language: str = "vi") -> Person:
+    person = Person.new(app, language=language)
+    await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+    return person
+
+
+async def submit(app, clock, unit_code: str, deadline_code: str, status=SubmissionStatus.SUBMITTED):
+    async with app.db.unit_of_work() as session:
+        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+        deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
+        session.add(Submission(
+            reference=f"R-{unit.id}-{deadline.id}", unit_id=unit.id, deadline_id=deadline.id,
+            status=status, version=1, first_submitted_at=clock.now(), updated_at=clock.now(),
+        ))
+
+
+async def test_a_principal_sees_the_phase_one_report_due_at_the_end_of_20_october(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+
+    await principal.taps("Hạn nộp")
+
+    text = principal.text
+    assert "Hạn nộp của Trường THPT Chuyên Hùng Vương" in text
+    assert "23:59 20/10/2016" in text
+    assert "còn 19 ngày" in text
+    assert "❌ Chưa nộp" in text
+
+
+async def test_a_submitted_report_shows_as_submitted(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    phase_one = await _phase_one_code(app)
+    await submit(app, clock, SCHOOL, phase_one)
+
+    await principal.says("/deadlines")
+
+    entry = _entry(principal.text, "20/10/2016")
+    assert "✅ Đã nộp" in entry
+
+
+async def test_a_returned_report_is_still_owed(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    await submit(app, clock, SCHOOL, await _phase_one_code(app), SubmissionStatus.RETURNED)
+
+    await principal.says("/deadlines")
+
+    assert "nộp lại" in _entry(principal.text, "20/10/2016")
+
+
+async def test_an_overdue_report_stays_listed_until_submitted(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    clock.set(datetime(2016, 10, 23, 9, 0, tzinfo=VIETNAM))
+
+    await principal.says("/deadlines")
+
+    assert "quá hạn 3 ngày" in _entry(principal.text, "20/10/2016")
+
+
+async def test_pilot_model_deadlines_only_for_model_units(app, clock):
+    in_model = await bound(app, clock, Role.HEAD, SCHOOL)
+    outside = await bound(app, clock, Role.HEAD, NOT_IN_A_MODEL)
+    clock.set(datetime(2016, 12, 1, 8, 0, tzinfo=VIETNAM))
+
+    await in_model.says("/deadlines")
+    await outside.says("/deadlines")
+
+    assert "15/01/2017" in in_model.text
+    assert "15/01/2017" not in outside.text
+
+
+async def test_the_cut_off_is_vietnam_time_not_utc(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    # 17:30 UTC on 20/10 is still 20/10 in London but 00:30 on 21/10 in Vietnam: overdue.
+    clock.set(datetime(2016, 10, 20, 17, 30, tzinfo=UTC))
+
+    await principal.says("/deadlines")
+
+    assert "quá hạn 1 ngày" in _entry(principal.text, "20/10/2016")
+
+
+async def test_dates_read_dd_mm_yyyy_in_english_too(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL, language="en")
+
+    await principal.says("/deadlines")
+
+    assert "due 23:59 20/10/2016" in principal.text
+    assert "19 days left" in principal.text
+
+
+async def test_office_sees_how_many_units_submitted(app, clock):
+    clerk = await bound(app, clock, Role.OFFICE)
+    await submit(app, clock, SCHOOL, await _phase_one_code(app))
+
+    await clerk.says("/deadlines")
+
+    entry = _entry(clerk.text, "20/10/2016")
+    audience = await _units_but_root(app)
+    assert f"Đã nộp: 1/{audience} đơn vị" in entry
+
+
+async def test_default_dates_are_marked(app, clock):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    clock.set(datetime(2016, 12, 1, 8, 0, tzinfo=VIETNAM))
+
+    await principal.says("/deadlines")
+
+    assert "15/01/2017*" in principal.text  # the plan only says "end of semester I"
+    assert "Ngày dự kiến" in principal.text
+
+
+async def _phase_one_code(app) -> str:
+    async with app.db.unit_of_work() as session:
+        deadline = await session.scalar(
+            select(Deadline).where(Deadline.form_code == "phase1_report")
+        )
+    return deadline.code
+
+
+async def _units_but_root(app) -> int:
+    async with app.db.unit_of_work() as session:
+        return len(list(await session.scalars(select(Unit.id).where(Unit.parent_id.is_not(None)))))
+
+
+def _entry(text: str, due: str) -> str:
+    """The block of the listing that mentions ``due``."""
+    blocks = [block for block in text.split("\n\n") if due in block]
+    assert blocks, f"nothing due {due} in:\n{text}"
+    return blocks[0]
+
