@@ -48,8 +48,9 @@ i18n: $(STAMP)
 		--ignore-obsolete
 	$(MAKE) $(COMPILED)
 
+# The example settings stand in for .env, which only a real deployment has.
 compose-check:
-	docker-compose -f docker-compose.yml config --quiet
+	THIDUA_ENV_FILE=.env.example docker-compose -f docker-compose.yml config --quiet
 
 clean:
 	rm -rf $(VENV) .pytest_cache .sandbox locales/*/LC_MESSAGES/*.mo

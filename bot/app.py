@@ -34,8 +34,12 @@ class CoreApp:
                 )
                 locale = account.person.locale if account else self.guess_locale(event.identity)
                 ctx = Context(
-                    session=session, clock=self.clock, settings=self.settings,
-                    identity=event.identity, account=account, t=self.translator(locale),
+                    session=session,
+                    clock=self.clock,
+                    settings=self.settings,
+                    identity=event.identity,
+                    account=account,
+                    t=self.translator(locale),
                 )
                 return await self.router.dispatch(event, ctx)
         except Exception:
@@ -52,6 +56,8 @@ class CoreApp:
 
     def failure(self, identity: Identity) -> Outcome:
         _ = self.translator(self.guess_locale(identity))
-        text = _("Sorry, something went wrong on our side. Nothing you entered before was lost; "
-                 "please try again in a moment.")
+        text = _(
+            "Sorry, something went wrong on our side. Nothing you entered before was lost; "
+            "please try again in a moment."
+        )
         return Outcome(replies=[Reply(text)], notice=_("Please try again"))

@@ -45,7 +45,7 @@ def _require_aware(instant: datetime) -> datetime:
 
 
 def parse_local(text: str, zone: ZoneInfo) -> datetime:
-    """"DD/MM/YYYY" or "DD/MM/YYYY HH:MM" as people in Vietnam write it, in ``zone``."""
+    """ "DD/MM/YYYY" or "DD/MM/YYYY HH:MM" as people in Vietnam write it, in ``zone``."""
     for shape in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
         try:
             return datetime.strptime(text.strip(), shape).replace(tzinfo=zone)

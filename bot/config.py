@@ -60,7 +60,9 @@ class Settings(BaseSettings):
     @classmethod
     def _secret_shape(cls, secret: SecretStr | None) -> SecretStr | None:
         # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
-        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", secret.get_secret_value()):
+        if secret is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{8,256}", secret.get_secret_value()
+        ):
             raise ValueError("must be 8-256 characters of letters, digits, _ or -")
         return secret
 

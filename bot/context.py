@@ -1,4 +1,4 @@
-"""What a handler knows about the event in hand: who, in which role and unit, when, in what language."""
+"""What a handler knows about the event in hand: who, which role and unit, when, what language."""
 
 from __future__ import annotations
 

@@ -38,8 +38,13 @@ class Persona:
 
 class Sandbox:
     def __init__(
-        self, app: CoreApp, clock: ManualClock, persona: Persona, *,
-        read_line: Callable[[], str] = input, out: TextIO = sys.stdout,
+        self,
+        app: CoreApp,
+        clock: ManualClock,
+        persona: Persona,
+        *,
+        read_line: Callable[[], str] = input,
+        out: TextIO = sys.stdout,
     ) -> None:
         self.app = app
         self.clock = clock
@@ -51,8 +56,12 @@ class Sandbox:
 
     async def run(self) -> None:
         _ = self._
-        self._say(_("thidua-bot sandbox. Buttons are numbered: type the number to press one. "
-                    "Also: /as office, /as council, /as unit CODE, /clock DD/MM/YYYY, /quit."))
+        self._say(
+            _(
+                "thidua-bot sandbox. Buttons are numbered: type the number to press one. "
+                "Also: /as office, /as council, /as unit CODE, /clock DD/MM/YYYY, /quit."
+            )
+        )
         await self._become(self.persona)
         while (line := await self._next_line()) is not None:
             if line in ("/quit", "/exit"):
@@ -74,7 +83,9 @@ class Sandbox:
         elif head == "/clock":
             self._move_clock(rest.strip())
         elif line.isdigit() and 1 <= int(line) <= len(self._choices):
-            await self._send(Incoming(self.persona.identity, payload=self._choices[int(line) - 1].payload))
+            await self._send(
+                Incoming(self.persona.identity, payload=self._choices[int(line) - 1].payload)
+            )
         else:
             await self._send(Incoming(self.persona.identity, text=line))
 
@@ -100,8 +111,12 @@ class Sandbox:
                 return None
             try:
                 issued = await invites.create_invite(
-                    session, self.clock, role=persona.role, unit_code=persona.unit_code,
-                    created_by="sandbox", ttl=self.app.settings.invite_ttl,
+                    session,
+                    self.clock,
+                    role=persona.role,
+                    unit_code=persona.unit_code,
+                    created_by="sandbox",
+                    ttl=self.app.settings.invite_ttl,
                 )
             except InviteError as error:
                 self._say(str(error))

@@ -23,10 +23,7 @@ async def choose(event: Incoming, ctx: Context) -> Outcome:
         return await _switch(wanted, ctx)
     _ = ctx.t
     buttons = tuple((Button(LANGUAGE_NAMES[code], f"lang:{code}"),) for code in LOCALES)
-    if wanted:
-        text = _("Unknown language. Please choose one:")
-    else:
-        text = _("Choose your language:")
+    text = _("Unknown language. Please choose one:") if wanted else _("Choose your language:")
     return Outcome([Reply(text, buttons=buttons)])
 
 

@@ -40,9 +40,7 @@ def register(router: Router) -> None:
     router.button("help", show_help, allowed=ANY_ROLE)
     router.command("menu", show_menu, allowed=ANY_ROLE, description=N_("Main menu"))
     router.button("menu", show_menu, allowed=ANY_ROLE)
-    router.command(
-        "cancel", cancel, allowed=ANY_ROLE, description=N_("Stop what you are doing")
-    )
+    router.command("cancel", cancel, allowed=ANY_ROLE, description=N_("Stop what you are doing"))
 
 
 def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:

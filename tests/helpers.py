@@ -54,7 +54,10 @@ class Person:
 
 
 async def issue_code(
-    db: Database, clock: Clock, role: Role, unit_code: str | None = None,
+    db: Database,
+    clock: Clock,
+    role: Role,
+    unit_code: str | None = None,
     ttl: timedelta = timedelta(days=14),
 ) -> str:
     """A code as ``thidua invite create`` would print it."""

@@ -38,6 +38,7 @@ def test_nothing_reads_the_wall_clock_but_the_clock():
         str(path.relative_to(ROOT))
         for package in ("bot", "handlers", "channels")
         for path in (ROOT / package).rglob("*.py")
-        if path.name != "clock.py" and ("datetime.now(" in path.read_text() or "utcnow(" in path.read_text())
+        if path.name != "clock.py"
+        and ("datetime.now(" in path.read_text() or "utcnow(" in path.read_text())
     ]
     assert offenders == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -53,8 +54,14 @@ def test_a_broken_plan_file_is_refused_with_the_key_and_nothing_loaded(cli, tmp_
 def test_invite_create_prints_a_code_expiry_and_deep_link(cli):
     cli("plan", "load")
     code, out, _ = cli(
-        "invite", "create", "--unit", "THPT-HUNG-VUONG", "--role", "head",
-        "--bot-username", "thidua_phutho_bot",
+        "invite",
+        "create",
+        "--unit",
+        "THPT-HUNG-VUONG",
+        "--role",
+        "head",
+        "--bot-username",
+        "thidua_phutho_bot",
     )
     assert code == 0
     invite = CODE.search(out).group(1)
@@ -93,15 +100,36 @@ def test_bad_arguments_are_refused_by_the_parser(cli):
     assert exited.value.code == 2
 
 
-def test_units_import_adds_then_updates(cli):
-    from pathlib import Path
+def test_units_import_extends_the_plan_and_a_second_import_changes_nothing(cli):
+    example = Path(__file__).parent.parent / "examples" / "units-extra-schools.csv"
+    cli("plan", "load")
 
-    sample = Path(__file__).parent / "data" / "units-sample.csv"
-    code, out, _ = cli("units", "import", str(sample))
-    assert code == 0
-    first = out
-    _, again, _ = cli("units", "import", str(sample))
-    assert "0 mới" in again and first != again
+    code, out, _ = cli("units", "import", str(example))
+    assert (code, out.strip()) == (0, "Đã nhập đơn vị: 7 mới, 0 cập nhật, 0 không đổi.")
+    _, out, _ = cli("units", "import", str(example))
+    assert out.strip() == "Đã nhập đơn vị: 0 mới, 0 cập nhật, 7 không đổi."
+
+    _, listing, _ = cli("units", "list")
+    assert "THCS-VAN-LANG\tschool\tdistrict\tPGD-VIET-TRI\tTrường THCS Văn Lang" in listing
+    assert "TTGDTX-TINH\tcentre\tso_direct\tSO\t" in listing
+
+
+def test_a_file_with_bad_rows_names_them_and_imports_nothing(cli, tmp_path):
+    bad = tmp_path / "units.csv"
+    bad.write_text(
+        "code,name,kind,parent_code\n"
+        "TH-A,Trường A,school,PGD-VIET-TRI\n"
+        "TH-B,Trường B,castle,PGD-VIET-TRI\n"
+        "TH-C,,school,PGD-VIET-TRI\n"
+    )
+    cli("plan", "load")
+    _, before, _ = cli("units", "list")
+
+    code, _, err = cli("units", "import", str(bad))
+
+    assert code == 2
+    assert "row 3" in err and "row 4" in err
+    assert cli("units", "list")[1] == before
 
 
 def test_roles_grant_to_a_bound_person(cli, database_url):
@@ -117,8 +145,12 @@ def test_roles_grant_to_a_bound_person(cli, database_url):
         db = Database(database_url)
         async with db.unit_of_work() as session:
             identity = await PeopleRepository(session).add_person(
-                full_name="Nguyễn Văn A", locale="vi", channel="telegram", user_id="7",
-                chat_id="7", now=SystemClock().now(),
+                full_name="Nguyễn Văn A",
+                locale="vi",
+                channel="telegram",
+                user_id="7",
+                chat_id="7",
+                now=SystemClock().now(),
             )
         await db.dispose()
         return identity.person_id

@@ -17,15 +17,24 @@ SECRET = "987654:SECRET-do-not-print-abcdefghijklmnop"
 def thidua(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=clean | env, cwd=cwd,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", *args],
+        env=clean | env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TIMEZONE", "Mars/Olympus"), ("DEFAULT_LOCALE", "fr"), ("DATABASE_URL", "mysql://x"),
-     ("WEBHOOK_LISTEN", "no-port"), ("INVITE_TTL_DAYS", "zero")],
+    [
+        ("TIMEZONE", "Mars/Olympus"),
+        ("DEFAULT_LOCALE", "fr"),
+        ("DATABASE_URL", "mysql://x"),
+        ("WEBHOOK_LISTEN", "no-port"),
+        ("INVITE_TTL_DAYS", "zero"),
+    ],
 )
 def test_a_malformed_setting_is_named(monkeypatch, name, value):
     monkeypatch.setenv(name, value)

@@ -24,10 +24,17 @@ async def submit(app, clock, unit_code: str, deadline_code: str, status=Submissi
     async with app.db.unit_of_work() as session:
         unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
         deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
-        session.add(Submission(
-            reference=f"R-{unit.id}-{deadline.id}", unit_id=unit.id, deadline_id=deadline.id,
-            status=status, version=1, first_submitted_at=clock.now(), updated_at=clock.now(),
-        ))
+        session.add(
+            Submission(
+                reference=f"R-{unit.id}-{deadline.id}",
+                unit_id=unit.id,
+                deadline_id=deadline.id,
+                status=status,
+                version=1,
+                first_submitted_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
 
 
 async def test_a_principal_sees_the_phase_one_report_due_at_the_end_of_20_october(app, clock):
@@ -141,4 +148,3 @@ def _entry(text: str, due: str) -> str:
     blocks = [block for block in text.split("\n\n") if due in block]
     assert blocks, f"nothing due {due} in:\n{text}"
     return blocks[0]
-

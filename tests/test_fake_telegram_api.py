@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -124,6 +125,35 @@ async def test_wait_for_messages_returns_each_message_once(bot: Bot, fake: FakeT
     assert [m.plain_text for m in await fake.wait_for_messages(USER, 1)] == ["ba"]
     with pytest.raises(AssertionError, match="expected 1 new message"):
         await fake.wait_for_messages(USER, 1, timeout=0.05)
+
+
+async def test_wire_format_with_json_and_get_requests(fake: FakeTelegramAPI) -> None:
+    """Clients other than aiogram send JSON bodies or query strings; answers are Telegram's."""
+    base = f"{fake.base_url}/bot{fake.bot_token}"
+    markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
+    fake.fail_next("getMe", 429, retry_after=7)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/getMe") as response:
+            assert response.status == 429
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            }
+        async with http.get(f"{base}/getme") as response:  # method names ignore case
+            assert (await response.json())["result"]["username"] == fake.bot_username
+        body = {"chat_id": USER, "text": "hi", "reply_markup": markup}
+        async with http.post(f"{base}/sendMessage", json=body) as response:
+            assert (await response.json())["result"]["reply_markup"] == markup
+        async with http.post(f"{fake.base_url}/bot1:wrong/getMe") as response:
+            assert response.status == 401
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 401,
+                "description": "Unauthorized",
+            }
+    assert fake.calls[2] == ("sendMessage", body)
 
 
 # --------------------------------------------------------------------------- text limits

@@ -55,7 +55,9 @@ def test_every_message_is_translated_with_the_same_placeholders(locale):
 
 def test_vietnamese_is_written_with_diacritics():
     texts = " ".join(
-        s for m in catalog("vi") if m.id
+        s
+        for m in catalog("vi")
+        if m.id
         for s in (m.string if isinstance(m.string, tuple) else (m.string,))
     )
     for word in ("Hạn nộp", "Văn phòng Sở", "mã mời", "Đã nộp"):

@@ -13,7 +13,11 @@ def sandbox(tmp_path, *lines: str) -> tuple[str, float]:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sandbox.db")],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60, env=env,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr

@@ -155,8 +155,11 @@ async def test_importing_again_updates_in_place(db: Database, tmp_path) -> None:
 
 async def test_a_new_school_may_hang_under_a_unit_already_stored(db: Database, tmp_path) -> None:
     await import_file(db, SAMPLE)
-    path = write(tmp_path, HEADER + "TH-LT,Trường Tiểu học Lâm Thao,school,PGD-LT,\n"
-                                    "MN-HV,Trường Mầm non Hùng Vương,school,THPT-CHV,\n")
+    path = write(
+        tmp_path,
+        HEADER + "TH-LT,Trường Tiểu học Lâm Thao,school,PGD-LT,\n"
+        "MN-HV,Trường Mầm non Hùng Vương,school,THPT-CHV,\n",
+    )
 
     summary = await import_file(db, path)
 
@@ -170,11 +173,14 @@ async def test_a_new_school_may_hang_under_a_unit_already_stored(db: Database, t
 
 
 def test_every_bad_row_is_reported_not_just_the_first(tmp_path) -> None:
-    path = write(tmp_path, HEADER
-                 + "SGD-PT,Sở GD&ĐT Phú Thọ,department,,\n"
-                 + "PGD-VT,Phòng GD&ĐT Việt Trì,office,SGD-PT,\n"
-                 + "THCS-VL,Trường THCS Văn Lang,school,PGD-VT,\n"
-                 + "THCS VL2,,school,PGD-VT,vùng cao\n")
+    path = write(
+        tmp_path,
+        HEADER
+        + "SGD-PT,Sở GD&ĐT Phú Thọ,department,,\n"
+        + "PGD-VT,Phòng GD&ĐT Việt Trì,office,SGD-PT,\n"
+        + "THCS-VL,Trường THCS Văn Lang,school,PGD-VT,\n"
+        + "THCS VL2,,school,PGD-VT,vùng cao\n",
+    )
 
     with pytest.raises(UnitImportError) as raised:
         read_units(path)
@@ -189,12 +195,15 @@ def test_every_bad_row_is_reported_not_just_the_first(tmp_path) -> None:
 
 async def test_a_rejected_file_writes_nothing_at_all(db: Database, tmp_path) -> None:
     await import_file(db, SAMPLE)
-    path = write(tmp_path, HEADER
-                 + "SGD-PT,Sở GD&ĐT tỉnh Phú Thọ (tên mới),department,,\n"
-                 + "TH-NEW,Trường Tiểu học Mới,school,PGD-VT,\n"
-                 + "TH-BAD,Trường Tiểu học Lạc,school,PGD-XYZ,\n"
-                 + "THCS-LT,Trường THCS Lâm Thao,school,PGD-LT,\n"
-                 + "TH-NEW,Trường Tiểu học Mới (lần hai),school,PGD-LT,\n")
+    path = write(
+        tmp_path,
+        HEADER
+        + "SGD-PT,Sở GD&ĐT tỉnh Phú Thọ (tên mới),department,,\n"
+        + "TH-NEW,Trường Tiểu học Mới,school,PGD-VT,\n"
+        + "TH-BAD,Trường Tiểu học Lạc,school,PGD-XYZ,\n"
+        + "THCS-LT,Trường THCS Lâm Thao,school,PGD-LT,\n"
+        + "TH-NEW,Trường Tiểu học Mới (lần hai),school,PGD-LT,\n",
+    )
 
     with pytest.raises(UnitImportError) as raised:
         async with db.unit_of_work() as session:
@@ -224,8 +233,7 @@ async def test_a_failure_while_writing_rolls_the_whole_import_back(
 
 
 async def test_unknown_parent(db: Database, tmp_path) -> None:
-    path = write(tmp_path, HEADER + "SGD-PT,Sở,department,,\n"
-                                    "TH-A,Trường A,school,PGD-XYZ,\n")
+    path = write(tmp_path, HEADER + "SGD-PT,Sở,department,,\nTH-A,Trường A,school,PGD-XYZ,\n")
 
     with pytest.raises(UnitImportError) as raised:
         await import_file(db, path)
@@ -234,9 +242,12 @@ async def test_unknown_parent(db: Database, tmp_path) -> None:
 
 
 async def test_duplicate_code_in_the_file(db: Database, tmp_path) -> None:
-    path = write(tmp_path, HEADER + "SGD-PT,Sở,department,,\n"
-                                    "TH-A,Trường A,school,SGD-PT,\n"
-                                    "th-a,Trường A bis,school,SGD-PT,\n")
+    path = write(
+        tmp_path,
+        HEADER + "SGD-PT,Sở,department,,\n"
+        "TH-A,Trường A,school,SGD-PT,\n"
+        "th-a,Trường A bis,school,SGD-PT,\n",
+    )
 
     with pytest.raises(UnitImportError) as raised:
         await import_file(db, path)
@@ -260,8 +271,11 @@ async def test_a_second_root_is_refused(db: Database, tmp_path) -> None:
 async def test_two_roots_in_one_file(db: Database, tmp_path) -> None:
     path = write(tmp_path, HEADER + "SGD-PT,Sở,department,,\nSGD-VP,Sở 2,department,,\n")
 
-    with pytest.raises(UnitImportError, match=r'^row 3: parent_code: .*"SGD-PT" is the root '
-                                              r"\(row 2\)$"):
+    with pytest.raises(
+        UnitImportError,
+        match=r'^row 3: parent_code: .*"SGD-PT" is the root '
+        r"\(row 2\)$",
+    ):
         await import_file(db, path)
 
 

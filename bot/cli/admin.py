@@ -29,7 +29,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _role_commands(sub.add_parser("roles", help="office and council roles"))
     people = sub.add_parser("people", help="people bound to the bot")
     people_sub = people.add_subparsers(required=True, metavar="ACTION")
-    people_sub.add_parser("list", help="everyone with their roles").set_defaults(command=list_people)
+    people_sub.add_parser("list", help="everyone with their roles").set_defaults(
+        command=list_people
+    )
 
 
 def _db_commands(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +42,9 @@ def _db_commands(parser: argparse.ArgumentParser) -> None:
 def _plan_commands(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(required=True, metavar="ACTION")
     load = sub.add_parser("load", help="validate a plan file and make it the active plan")
-    load.add_argument("file", type=arguments.existing_file, nargs="?", help="default: the 2016 plan")
+    load.add_argument(
+        "file", type=arguments.existing_file, nargs="?", help="default: the 2016 plan"
+    )
     load.set_defaults(command=plan_load)
     show = sub.add_parser("show", help="summarise a plan file, or the active plan")
     show.add_argument("file", type=arguments.existing_file, nargs="?")
@@ -60,9 +64,13 @@ def _unit_commands(parser: argparse.ArgumentParser) -> None:
 def _invite_commands(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(required=True, metavar="ACTION")
     create = sub.add_parser("create", help="issue a one-time code binding a person to a role")
-    create.add_argument("--role", type=arguments.role, required=True, help="head|member|office|council")
+    create.add_argument(
+        "--role", type=arguments.role, required=True, help="head|member|office|council"
+    )
     create.add_argument("--unit", help="unit code (required for head and member)")
-    create.add_argument("--ttl-days", type=arguments.days, default=None, help="default: INVITE_TTL_DAYS")
+    create.add_argument(
+        "--ttl-days", type=arguments.days, default=None, help="default: INVITE_TTL_DAYS"
+    )
     create.add_argument("--bot-username", help="for the t.me link; default: BOT_USERNAME")
     create.set_defaults(command=invite_create)
     sub.add_parser("list", help="codes issued and their state").set_defaults(command=invite_list)
@@ -104,8 +112,14 @@ async def plan_load(args: argparse.Namespace, settings: Settings) -> None:
 
     await _with_database(settings, work)
     _ = arguments.translator(settings)
-    print(_("Plan {code} loaded: {units} units, {deadlines} deadlines.", code=plan.code,
-            units=len(plan.units), deadlines=len(plan.deadlines)))
+    print(
+        _(
+            "Plan {code} loaded: {units} units, {deadlines} deadlines.",
+            code=plan.code,
+            units=len(plan.units),
+            deadlines=len(plan.deadlines),
+        )
+    )
 
 
 async def plan_show(args: argparse.Namespace, settings: Settings) -> None:
@@ -132,7 +146,9 @@ def describe_plan(plan: Plan, _) -> str:
     for target in plan.targets:
         amount = _("strive to have") if target.strive else str(target.target)
         split = ", ".join(f"{block} {count}" for block, count in target.split.items())
-        lines.append(f"  {plan.award_type(target.award).name}: {amount}" + (f" ({split})" if split else ""))
+        lines.append(
+            f"  {plan.award_type(target.award).name}: {amount}" + (f" ({split})" if split else "")
+        )
     lines += ["", _("Calendar (* = default date, the plan names only a period):")]
     for deadline in plan.deadlines:
         marker = "" if deadline.fixed else "*"
@@ -149,8 +165,14 @@ async def units_import(args: argparse.Namespace, settings: Settings) -> None:
 
     summary = await _with_database(settings, work)
     _ = arguments.translator(settings)
-    print(_("Units imported: {created} new, {updated} updated, {unchanged} unchanged.",
-            created=summary.created, updated=summary.updated, unchanged=summary.unchanged))
+    print(
+        _(
+            "Units imported: {created} new, {updated} updated, {unchanged} unchanged.",
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+        )
+    )
 
 
 async def units_list(_args: argparse.Namespace, settings: Settings) -> None:
@@ -167,7 +189,11 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
 
     async def work(session):
         return await invites.create_invite(
-            session, SystemClock(), role=args.role, unit_code=args.unit, created_by=CLI_ACTOR,
+            session,
+            SystemClock(),
+            role=args.role,
+            unit_code=args.unit,
+            created_by=CLI_ACTOR,
             ttl=ttl,
         )
 
@@ -189,8 +215,10 @@ async def invite_list(_args: argparse.Namespace, settings: Settings) -> None:
 
     async def work(session) -> None:
         for invite in await invites.list_invites(session):
-            print(f"…{invite.hint}\t{invite.role.value}\t{invite.unit.code}\t"
-                  f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}")
+            print(
+                f"…{invite.hint}\t{invite.role.value}\t{invite.unit.code}\t"
+                f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}"
+            )
 
     await _with_database(settings, work)
 
@@ -228,7 +256,9 @@ async def roles_grant(args: argparse.Namespace, settings: Settings) -> None:
 
 async def roles_revoke(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> int:
-        return await PeopleRepository(session).revoke(await _person(session, args.person), args.role)
+        return await PeopleRepository(session).revoke(
+            await _person(session, args.person), args.role
+        )
 
     count = await _with_database(settings, work)
     _ = arguments.translator(settings)

@@ -17,10 +17,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run the bot on Telegram (polling, or webhook if WEBHOOK_URL)")
     run.set_defaults(command=run_bot)
     sandbox = sub.add_parser("sandbox", help="talk to the bot in this terminal (no network)")
-    sandbox.add_argument("--db", type=Path, default=Path(".sandbox/thidua-sandbox.db"),
-                         help="SQLite file (kept between runs; delete it to start over)")
-    sandbox.add_argument("--date", default=SANDBOX_START, help="simulated start, DD/MM/YYYY [HH:MM]")
-    sandbox.add_argument("--unit", help="unit code of the principal you play (default: first school)")
+    sandbox.add_argument(
+        "--db",
+        type=Path,
+        default=Path(".sandbox/thidua-sandbox.db"),
+        help="SQLite file (kept between runs; delete it to start over)",
+    )
+    sandbox.add_argument(
+        "--date", default=SANDBOX_START, help="simulated start, DD/MM/YYYY [HH:MM]"
+    )
+    sandbox.add_argument(
+        "--unit", help="unit code of the principal you play (default: first school)"
+    )
     sandbox.set_defaults(command=run_sandbox)
 
 
@@ -36,8 +44,8 @@ async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:
-    from channels.sandbox import Persona, Sandbox, first_school
     from bot.db.models import Role
+    from channels.sandbox import Persona, Sandbox, first_school
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{args.db}"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -57,7 +57,7 @@ class AwareDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: AwareDateTime(), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar = {datetime: AwareDateTime(), dict[str, Any]: JSON}
 
 
 class Role(enum.StrEnum):
@@ -322,9 +322,7 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("form_drafts.id", ondelete="SET NULL"))
-    submission_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submission_versions.id")
-    )
+    submission_version_id: Mapped[int | None] = mapped_column(ForeignKey("submission_versions.id"))
     channel: Mapped[str] = mapped_column(String(16))
     file_ref: Mapped[str] = mapped_column(String(255))
     file_name: Mapped[str] = mapped_column(String(255))

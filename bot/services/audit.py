@@ -11,7 +11,12 @@ from bot.db.models import AuditEntry
 
 
 async def record(
-    session: AsyncSession, *, at: datetime, actor: str, action: str, subject: str,
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
     **details: Any,
 ) -> None:
     session.add(AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details))

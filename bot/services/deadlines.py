@@ -65,8 +65,7 @@ async def sector_deadlines(session: AsyncSession, now: datetime) -> list[SectorD
     upcoming = [d for d in await repo.deadlines(plan) if d.due_at >= now][:SHOWN_UPCOMING]
     done = await repo.done_counts(upcoming)
     return [
-        SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d)))
-        for d in upcoming
+        SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d))) for d in upcoming
     ]
 
 

@@ -76,21 +76,38 @@ def hash_code(code: str) -> str:
 
 
 async def create_invite(
-    session: AsyncSession, clock: Clock, *, role: Role, unit_code: str | None,
-    created_by: str, ttl: timedelta,
+    session: AsyncSession,
+    clock: Clock,
+    *,
+    role: Role,
+    unit_code: str | None,
+    created_by: str,
+    ttl: timedelta,
 ) -> IssuedInvite:
     unit = await _invite_unit(session, role, unit_code)
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     now = clock.now()
     invite = InviteCode(
-        code_hash=hash_code(code), hint=code[-4:], role=role, unit_id=unit.id, unit=unit,
-        created_at=now, created_by=created_by, expires_at=now + ttl,
+        code_hash=hash_code(code),
+        hint=code[-4:],
+        role=role,
+        unit_id=unit.id,
+        unit=unit,
+        created_at=now,
+        created_by=created_by,
+        expires_at=now + ttl,
     )
     session.add(invite)
     await session.flush()
     await audit.record(
-        session, at=now, actor=created_by, action="invite.create", subject=f"invite:{invite.id}",
-        role=role.value, unit=unit.code, hint=invite.hint,
+        session,
+        at=now,
+        actor=created_by,
+        action="invite.create",
+        subject=f"invite:{invite.id}",
+        role=role.value,
+        unit=unit.code,
+        hint=invite.hint,
     )
     return IssuedInvite(code=code, invite=invite)
 
@@ -113,7 +130,8 @@ async def revoke_invite(session: AsyncSession, clock: Clock, code_or_hint: str, 
     """Revoke unused codes matching a full code or the last four characters shown in lists."""
     code = normalise_code(code_or_hint)
     match = (
-        InviteCode.code_hash == hash_code(code) if code
+        InviteCode.code_hash == hash_code(code)
+        if code
         else InviteCode.hint == code_or_hint.strip().upper()
     )
     now = clock.now()
@@ -123,7 +141,11 @@ async def revoke_invite(session: AsyncSession, clock: Clock, code_or_hint: str, 
         .values(revoked_at=now)
     )
     await audit.record(
-        session, at=now, actor=actor, action="invite.revoke", subject=code_or_hint[-4:],
+        session,
+        at=now,
+        actor=actor,
+        action="invite.revoke",
+        subject=code_or_hint[-4:],
         count=result.rowcount,
     )
     return result.rowcount
@@ -181,8 +203,12 @@ async def _bind(
     known = await people.identity(identity.channel, identity.user_id)
     if known is None:
         known = await people.add_person(
-            full_name=identity.display_name or identity.user_id, locale=locale,
-            channel=identity.channel, user_id=identity.user_id, chat_id=identity.chat_id, now=now,
+            full_name=identity.display_name or identity.user_id,
+            locale=locale,
+            channel=identity.channel,
+            user_id=identity.user_id,
+            chat_id=identity.chat_id,
+            now=now,
         )
     person = known.person
     await session.execute(
@@ -192,8 +218,13 @@ async def _bind(
         person, invite.role, invite.unit, now=now, granted_by=f"invite:{invite.id}"
     )
     await audit.record(
-        session, at=now, actor=audit.person_actor(person.id), action="invite.redeem",
-        subject=f"invite:{invite.id}", role=invite.role.value, unit=invite.unit.code,
+        session,
+        at=now,
+        actor=audit.person_actor(person.id),
+        action="invite.redeem",
+        subject=f"invite:{invite.id}",
+        role=invite.role.value,
+        unit=invite.unit.code,
         channel=identity.channel,
     )
     status = RedeemStatus.BOUND if granted else RedeemStatus.ALREADY
@@ -216,5 +247,3 @@ async def _cooldown_until(session: AsyncSession, identity: Identity, now: dateti
         return None
     # Blocked until the oldest of the last five wrong codes leaves the window.
     return failures[-1] + FAILURE_WINDOW
-
-

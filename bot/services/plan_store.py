@@ -27,8 +27,13 @@ async def store_plan(
     await _store_targets(session, record, plan, award_types)
     await _store_deadlines(session, record, plan)
     await audit.record(
-        session, at=now, actor=actor, action="plan.load", subject=plan.code,
-        deadlines=len(plan.deadlines), units=len(plan.units),
+        session,
+        at=now,
+        actor=actor,
+        action="plan.load",
+        subject=plan.code,
+        deadlines=len(plan.deadlines),
+        units=len(plan.units),
     )
     return record
 
@@ -40,8 +45,11 @@ async def _store_units(session: AsyncSession, plan: plan_schema.Plan) -> dict[st
     for spec in _parents_first(plan):
         parent = stored.get(spec.parent) if spec.parent else None
         stored[spec.code] = await repo.upsert(
-            code=spec.code, name=spec.name, kind=spec.kind,
-            block=plan.block_of(spec.code), parent=parent,
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind,
+            block=plan.block_of(spec.code),
+            parent=parent,
         )
     return {code: unit.id for code, unit in stored.items()}
 

@@ -34,14 +34,26 @@ MAX_CODE_LENGTH, MAX_NAME_LENGTH = 64, 255  # the widths of the units table's co
 
 # Keys are folded (see _key), so "Phòng GD & ĐT", "phong gd&dt" and "PHÒNG GD&ĐT" all match.
 KINDS = {
-    "department": DEPARTMENT, "so": DEPARTMENT, "so gd&dt": DEPARTMENT,
-    "district office": DISTRICT_OFFICE, "phong gd&dt": DISTRICT_OFFICE, "phong": DISTRICT_OFFICE,
-    "school": SCHOOL, "truong": SCHOOL, "truong hoc": SCHOOL,
-    "centre": CENTRE, "center": CENTRE, "trung tam": CENTRE,
+    "department": DEPARTMENT,
+    "so": DEPARTMENT,
+    "so gd&dt": DEPARTMENT,
+    "district office": DISTRICT_OFFICE,
+    "phong gd&dt": DISTRICT_OFFICE,
+    "phong": DISTRICT_OFFICE,
+    "school": SCHOOL,
+    "truong": SCHOOL,
+    "truong hoc": SCHOOL,
+    "centre": CENTRE,
+    "center": CENTRE,
+    "trung tam": CENTRE,
 }
 BLOCKS = {
-    "district": DISTRICT, "huyen": DISTRICT, "khoi huyen": DISTRICT,
-    "so direct": SO_DIRECT, "truc thuoc so": SO_DIRECT, "khoi truc thuoc so": SO_DIRECT,
+    "district": DISTRICT,
+    "huyen": DISTRICT,
+    "khoi huyen": DISTRICT,
+    "so direct": SO_DIRECT,
+    "truc thuoc so": SO_DIRECT,
+    "khoi truc thuoc so": SO_DIRECT,
 }
 KIND_CHOICES = "department, district_office, school, centre (sở, phòng GD&ĐT, trường, trung tâm)"
 BLOCK_CHOICES = "district, so_direct (huyện, trực thuộc sở)"
@@ -137,8 +149,9 @@ def _read_csv(path: Path) -> Table:
         ) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     # A quoted cell may span lines, so Excel's row number is the record's, not the line's.
-    return [(number, [cell.strip() for cell in record]) for number, record in
-            enumerate(reader, start=1)]
+    return [
+        (number, [cell.strip() for cell in record]) for number, record in enumerate(reader, start=1)
+    ]
 
 
 def _delimiter(text: str) -> str:
@@ -154,8 +167,9 @@ def _read_xlsx(path: Path) -> Table:
         raise UnitImportError(f"{path.name}: not a readable .xlsx workbook") from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(min_row=1, values_only=True)
-    return [(number, [_cell_text(value) for value in row]) for number, row in
-            enumerate(rows, start=1)]
+    return [
+        (number, [_cell_text(value) for value in row]) for number, row in enumerate(rows, start=1)
+    ]
 
 
 def _cell_text(value: object) -> str:
@@ -188,7 +202,8 @@ def _column_positions(header: list[str], path: Path) -> dict[str, int]:
         positions[column.field] = index
     problems += [
         f'{path.name}: missing required column "{column.field}" ({column.vietnamese})'
-        for column in COLUMNS if column.required and column.field not in positions
+        for column in COLUMNS
+        if column.required and column.field not in positions
     ]
     if problems:
         raise UnitImportError(problems)
@@ -196,9 +211,7 @@ def _column_positions(header: list[str], path: Path) -> dict[str, int]:
 
 
 def _pick(cells: list[str], positions: dict[str, int]) -> Cells:
-    return {
-        column.field: _cell(cells, positions.get(column.field)) for column in COLUMNS
-    }
+    return {column.field: _cell(cells, positions.get(column.field)) for column in COLUMNS}
 
 
 def _cell(cells: list[str], position: int | None) -> str:
@@ -253,7 +266,12 @@ def _parse_name(text: str, problem: Problem) -> str | None:
 
 
 def _parse_choice(
-    text: str, field: str, choices: dict[str, str], expected: str, problem: Problem, *,
+    text: str,
+    field: str,
+    choices: dict[str, str],
+    expected: str,
+    problem: Problem,
+    *,
     required: bool,
 ) -> str | None:
     if not text:
@@ -307,8 +325,14 @@ async def import_units(
         raise UnitImportError(text for _, text in sorted(problems))
     summary = await _write(repo, unique, stored, tree)
     await audit.record(
-        session, at=clock.now(), actor=actor, action="units.import", subject="units",
-        created=summary.created, updated=summary.updated, unchanged=summary.unchanged,
+        session,
+        at=clock.now(),
+        actor=actor,
+        action="units.import",
+        subject="units",
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
     )
     return summary
 
@@ -321,8 +345,12 @@ def _without_duplicates(rows: list[UnitRow]) -> tuple[list[UnitRow], list[RowPro
     unique, problems = [], []
     for row in rows:
         if row.code in first_row:
-            problems.append((row.row, f'row {row.row}: code: "{row.code}" is already on row '
-                                      f"{first_row[row.code]}"))
+            problems.append(
+                (
+                    row.row,
+                    f'row {row.row}: code: "{row.code}" is already on row {first_row[row.code]}',
+                )
+            )
             continue
         first_row[row.code] = row.row
         unique.append(row)
@@ -332,7 +360,8 @@ def _without_duplicates(rows: list[UnitRow]) -> tuple[list[UnitRow], list[RowPro
 def _unknown_parents(rows: list[UnitRow], tree: _Tree) -> list[RowProblem]:
     return [
         (row.row, f'row {row.row}: parent_code: unknown unit "{row.parent_code}"')
-        for row in rows if row.parent_code is not None and row.parent_code not in tree.parent_of
+        for row in rows
+        if row.parent_code is not None and row.parent_code not in tree.parent_of
     ]
 
 
@@ -341,8 +370,11 @@ def _extra_roots(rows: list[UnitRow], stored: dict[str, Unit], tree: _Tree) -> l
     root_rows = [row for row in rows if row.parent_code is None]
     # The stored root stays the root unless the file itself moves it under another unit.
     stored_roots = sorted(
-        (unit for unit in stored.values()
-         if unit.parent_id is None and tree.parent_of[unit.code] is None),
+        (
+            unit
+            for unit in stored.values()
+            if unit.parent_id is None and tree.parent_of[unit.code] is None
+        ),
         key=lambda unit: unit.id,
     )
     if stored_roots:
@@ -352,9 +384,13 @@ def _extra_roots(rows: list[UnitRow], stored: dict[str, Unit], tree: _Tree) -> l
     else:
         return []
     return [
-        (row.row, f'row {row.row}: parent_code: missing, but only the root may have none and '
-                  f'"{root}" is the root ({where})')
-        for row in root_rows if row.code != root
+        (
+            row.row,
+            f"row {row.row}: parent_code: missing, but only the root may have none and "
+            f'"{root}" is the root ({where})',
+        )
+        for row in root_rows
+        if row.code != root
     ]
 
 
@@ -401,8 +437,9 @@ def _parents_first(rows: list[UnitRow]) -> list[UnitRow]:
     in_file = {row.code for row in rows}
     ordered, placed, pending = [], set(), list(rows)
     while pending:
-        ready = [row for row in pending
-                 if row.parent_code not in in_file or row.parent_code in placed]
+        ready = [
+            row for row in pending if row.parent_code not in in_file or row.parent_code in placed
+        ]
         if not ready:
             raise AssertionError("cycle left after validation")
         ordered += ready

@@ -75,7 +75,9 @@ def _mark_last(chunks: list[str]) -> list[tuple[bool, str]]:
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome) -> None:
     for reply in outcome.replies:
         for text, keyboard in render(reply):
-            await with_retries(lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k))
+            await with_retries(
+                lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k)
+            )
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:

@@ -13,7 +13,8 @@ DEFAULT = None
 def published_commands(app: CoreApp) -> dict[str | None, list[tuple[str, str]]]:
     """Commands a unit head may use, described in each language; office tools stay unlisted."""
     commands = [
-        command for command in app.router.published
+        command
+        for command in app.router.published
         if command.allowed is None or Role.HEAD in command.allowed
     ]
     languages = {DEFAULT: app.settings.default_locale} | {code: code for code in LOCALES}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from contextlib import suppress
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -57,11 +57,12 @@ class InFlight:
             if self._count == 0:
                 self._idle.set()
 
-    async def drain(self, timeout: float) -> None:
+    async def drain(self) -> None:
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            async with asyncio.timeout(SHUTDOWN_GRACE_SECONDS):
+                await self._idle.wait()
         except TimeoutError:
-            log.warning("shutdown: %s update(s) still in hand after %ss", self._count, timeout)
+            log.warning("shutdown: %s update(s) still in hand; not waiting longer", self._count)
 
 
 def make_bot(runtime: Runtime) -> Bot:
@@ -107,7 +108,9 @@ async def _answer(query: CallbackQuery, notice: str | None) -> None:
         log.info("could not answer a button press: %s", error)
 
 
-async def retry_until_reachable(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event) -> bool:
+async def retry_until_reachable(
+    what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event
+) -> bool:
     """Retry a start-up call with exponential backoff until it works or a stop is asked."""
     delay = 1.0
     while not stop.is_set():
@@ -115,7 +118,12 @@ async def retry_until_reachable(what: str, call: Callable[[], Awaitable[object]]
             await call()
             return True
         except (TelegramNetworkError, TelegramServerError, OSError) as error:
-            log.warning("%s: Telegram unreachable (%s); retrying in %.0fs", what, type(error).__name__, delay)
+            log.warning(
+                "%s: Telegram unreachable (%s); retrying in %.0fs",
+                what,
+                type(error).__name__,
+                delay,
+            )
         try:
             await asyncio.wait_for(stop.wait(), delay)
         except TimeoutError:
@@ -135,7 +143,7 @@ async def run_telegram(runtime: Runtime) -> None:
             await _serve_webhook(bot, dispatcher, runtime, stop)
         else:
             await _poll(bot, dispatcher, stop)
-        await inflight.drain(SHUTDOWN_GRACE_SECONDS)
+        await inflight.drain()
     finally:
         await bot.session.close()
         log.info("stopped")
@@ -178,12 +186,16 @@ async def _poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
         await polling
 
 
-async def _serve_webhook(bot: Bot, dispatcher: Dispatcher, runtime: Runtime, stop: asyncio.Event) -> None:
+async def _serve_webhook(
+    bot: Bot, dispatcher: Dispatcher, runtime: Runtime, stop: asyncio.Event
+) -> None:
     settings = runtime.settings
     path = urlsplit(settings.webhook_url).path or "/"
     secret = settings.webhook_secret.get_secret_value()
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
+        app, path=path
+    )
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -681,15 +681,18 @@ class _Call:
     def decoded(self) -> dict[str, Any]:
         """Parameters for test assertions: JSON decoded, attach:// replaced by the upload."""
         result: dict[str, Any] = {}
+        attached: set[str] = set()
         for name, value in self.params.items():
             if name in JSON_PARAMS and isinstance(value, str):
                 with contextlib.suppress(ValueError):
                     value = json.loads(value)
             if isinstance(value, str) and value.startswith("attach://"):
+                attached.add(value.removeprefix("attach://"))
                 value = self.files.get(value.removeprefix("attach://"), value)
             result[name] = value
         for name, upload in self.files.items():
-            result.setdefault(name, upload)
+            if name not in attached:  # a part sent under the parameter's own name
+                result.setdefault(name, upload)
         return result
 
 

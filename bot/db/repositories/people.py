@@ -29,7 +29,13 @@ class PeopleRepository:
         return await self.session.get(Person, person_id)
 
     async def add_person(
-        self, *, full_name: str, locale: str, channel: str, user_id: str, chat_id: str,
+        self,
+        *,
+        full_name: str,
+        locale: str,
+        channel: str,
+        user_id: str,
+        chat_id: str,
         now: datetime,
     ) -> ChannelIdentity:
         person = Person(full_name=full_name, locale=locale, created_at=now, roles=[])
