@@ -49,6 +49,14 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return token
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https(cls, url: str | None) -> str | None:
+        # Telegram only delivers to HTTPS; WEBHOOK_LISTEN is the local side behind the proxy.
+        if url is not None and not url.startswith("https://"):
+            raise ValueError("must be the public https:// address Telegram will call")
+        return url
+
     @field_validator("telegram_api_url", "zalo_api_url", "webhook_url")
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -87,7 +88,7 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:
             return await call()
         except TelegramRetryAfter as error:
             delay = error.retry_after
-        except (TelegramServerError, TelegramNetworkError) as error:
+        except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
             delay = 2 ** (attempt - 1)
             log.warning("Telegram send failed (%s), retry in %ss", type(error).__name__, delay)
         except TelegramForbiddenError:

@@ -18,12 +18,19 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramServerError,
+)
 from aiogram.types import BotCommand, CallbackQuery, Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot.app import CoreApp
+from bot.config import SettingsError
 from bot.runtime import Runtime
 from channels.telegram.adapter import (
     deliver,
@@ -117,7 +124,8 @@ async def retry_until_reachable(
         try:
             await call()
             return True
-        except (TelegramNetworkError, TelegramServerError, OSError) as error:
+        # A proxy's HTML error page (Telegram's own 502) reaches aiogram as a decode error.
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError, OSError) as error:
             log.warning(
                 "%s: Telegram unreachable (%s); retrying in %.0fs",
                 what,
@@ -131,11 +139,12 @@ async def retry_until_reachable(
     return False
 
 
-async def run_telegram(runtime: Runtime) -> None:
+async def run_telegram(runtime: Runtime, stop: asyncio.Event | None = None) -> None:
+    """Serve until ``stop`` is set (by default: until SIGTERM or SIGINT)."""
     inflight = InFlight()
     bot = make_bot(runtime)
     dispatcher = make_dispatcher(runtime.app, inflight)
-    stop = _stop_event()
+    stop = stop or _stop_on_signals()
     try:
         if not await _prepare(bot, runtime, stop):
             return
@@ -161,7 +170,7 @@ async def _prepare(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> bool:
     return True
 
 
-def _stop_event() -> asyncio.Event:
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -202,7 +211,13 @@ async def _serve_webhook(
     host, port = settings.listen_host_port
     await web.TCPSite(runner, host, port).start()
     register = lambda: bot.set_webhook(settings.webhook_url, secret_token=secret)  # noqa: E731
-    if await retry_until_reachable("setWebhook", register, stop):
+    try:
+        registered = await retry_until_reachable("setWebhook", register, stop)
+    except TelegramBadRequest as error:
+        await runner.cleanup()
+        message = f"Invalid setting WEBHOOK_URL: Telegram refused it ({error.message})"
+        raise SettingsError(message) from None
+    if registered:
         log.info("webhook listening on %s:%s%s", host, port, path)
         await stop.wait()
     await runner.cleanup()

@@ -1,0 +1,262 @@
+"""The real aiogram bot over HTTP against the fake Bot API: what a Telegram user would see."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.db.models import Role
+from bot.events import Outcome, Reply
+from bot.runtime import Runtime
+from channels.telegram.runner import run_telegram
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers import TEST_TOKEN, issue_code
+
+SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
+USER = 555_001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI(bot_token=TEST_TOKEN) as api:
+        yield api
+
+
+def runtime_on(fake: FakeTelegramAPI, app, **settings) -> Runtime:
+    changed = app.settings.model_copy(update={"telegram_api_url": fake.base_url, **settings})
+    app.settings = changed
+    return Runtime(settings=changed, clock=app.clock, db=app.db, app=app)
+
+
+@contextlib.asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(runtime, stop))
+    try:
+        yield stop
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def bot(fake, app) -> AsyncIterator[FakeTelegramAPI]:
+    """The bot polling the fake, until the test ends."""
+    async with running(runtime_on(fake, app)):
+        yield fake
+
+
+async def ask(fake: FakeTelegramAPI, text: str, user: int = USER, **kwargs):
+    fake.user_sends_text(user, text, **kwargs)
+    return (await fake.wait_for_messages(user, 1))[0]
+
+
+async def press(fake: FakeTelegramAPI, data: str, user: int = USER):
+    query = fake.user_presses(user, data)
+    message = (await fake.wait_for_messages(user, 1))[0]
+    await _until(lambda: query in fake.answered_callbacks)
+    return message, fake.answered_callbacks[query]
+
+
+async def _until(condition, seconds: float = 5.0) -> None:
+    """Poll a condition on the fake's records (they have no event to wait on)."""
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+def button_data(message) -> dict[str, str]:
+    rows = message.reply_markup["inline_keyboard"]
+    return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+
+async def test_invite_start_menu_deadlines(bot, app, clock):
+    code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
+
+    welcome = await ask(bot, f"/start {code}")
+    assert "Liên kết thành công" in welcome.plain_text
+    assert welcome.parse_mode == "HTML"
+    buttons = button_data(welcome)
+    assert "📅 Hạn nộp" in buttons
+
+    listing, _answer = await press(bot, buttons["📅 Hạn nộp"])
+    assert "23:59 20/10/2016" in listing.plain_text
+    assert "❌ Chưa nộp" in listing.plain_text
+    assert bot.unanswered_callbacks() == []
+
+
+async def test_an_unknown_user_is_told_how_to_get_a_code(bot):
+    reply = await ask(bot, "Chào bot", user=555_002)
+    assert "mã mời" in reply.plain_text
+    assert reply.reply_markup is None
+
+
+async def test_a_used_code_is_refused(bot, app, clock):
+    code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
+    await ask(bot, f"/start {code}")
+    reply = await ask(bot, f"/start {code}", user=555_003)
+    assert "đã được sử dụng" in reply.plain_text
+
+
+async def test_a_tampered_button_is_answered_and_refused(bot, app, clock):
+    code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
+    await ask(bot, f"/start {code}")
+    # A modified client can send any callback data; the fake only lets us press shown buttons,
+    # so forge one by editing what the last message offers.
+    message = bot.sent[-1]
+    message.reply_markup["inline_keyboard"][0][0]["callback_data"] = "office:export"
+    bot._chats[USER].messages[message.message_id]["reply_markup"] = message.reply_markup
+
+    reply, answer = await press(bot, "office:export")
+    assert answer.get("text") == "Nút này không còn hiệu lực."
+    assert "không còn hiệu lực" in reply.plain_text
+
+
+async def test_names_with_html_characters_are_escaped(bot, app, clock):
+    code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
+    await ask(bot, f"/start {code}", first_name="<Thầy> Tâm & Co")
+    reply = await ask(bot, "/start")
+    assert "<Thầy> Tâm & Co" in reply.plain_text
+
+
+async def test_commands_are_published_in_vietnamese_and_english(bot):
+    await _until(lambda: len(bot.commands) >= 3)
+    by_language = {language: items for (_scope, language), items in bot.commands.items()}
+    vietnamese = {c["command"]: c["description"] for c in by_language["vi"]}
+    english = {c["command"]: c["description"] for c in by_language["en"]}
+    assert vietnamese["deadlines"] == "Các hạn nộp sắp tới và những gì còn thiếu"
+    assert english["deadlines"] == "Upcoming deadlines and what is still owed"
+    assert {c["command"] for c in by_language[""]} == set(vietnamese)
+
+
+async def test_a_long_reply_is_split_within_telegrams_limit(fake, app):
+    from channels.telegram.adapter import deliver
+    from channels.telegram.runner import make_bot
+
+    runtime = runtime_on(fake, app)
+    fake.user_sends_text(USER, "hi")  # Telegram only lets a bot write to users who wrote first
+    bot = make_bot(runtime)
+    paragraph = "Báo cáo <giai đoạn> 1 & 2. " * 40
+    await deliver(bot, USER, Outcome([Reply("\n\n".join([paragraph] * 8))]))
+    await bot.session.close()
+
+    sent = await fake.wait_for_messages(USER, 3)  # 8 x 1,080 characters: three messages
+    assert all(len(message.plain_text) <= 4096 for message in sent)
+    assert "".join(m.plain_text for m in sent).count("<giai đoạn>") == 8 * 40
+
+
+async def test_a_429_is_waited_out_and_the_reply_arrives(bot, app, clock):
+    code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
+    bot.fail_next("sendMessage", 429, retry_after=1)
+    reply = await ask(bot, f"/start {code}")
+    assert "Liên kết thành công" in reply.plain_text
+    assert bot.throttled_count == 1
+
+
+async def test_an_unreachable_api_at_start_up_is_retried_not_fatal(fake, app):
+    fake.set_unreachable(True)
+    async with running(runtime_on(fake, app)):
+        await asyncio.sleep(1.5)  # at least one failed getMe and a backoff
+        fake.set_unreachable(False)
+        reply = await asyncio.wait_for(ask(fake, "xin chào", user=555_004), 10)
+    assert "mã mời" in reply.plain_text
+
+
+async def test_webhook_mode_checks_the_secret(fake, app, unused_tcp_port):
+    # Telegram calls the public https address; the proxy forwards it to WEBHOOK_LISTEN.
+    url = f"http://127.0.0.1:{unused_tcp_port}/tg"
+    runtime = runtime_on(
+        fake,
+        app,
+        webhook_url="https://bot.example.vn/tg",
+        webhook_secret=SecretStr("s3cret-s3cret"),
+        webhook_listen=f"127.0.0.1:{unused_tcp_port}",
+    )
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_476_000_000,
+            "text": "xin chào",
+            "chat": {"id": 555_005, "type": "private", "first_name": "A"},
+            "from": {"id": 555_005, "is_bot": False, "first_name": "A", "language_code": "vi"},
+        },
+    }
+    fake.user_sends_text(555_005, "(opens the chat)")  # so the chat exists for sendMessage
+    async with running(runtime):
+        await _until(lambda: fake.webhook is not None)
+        assert fake.webhook["secret_token"] == "s3cret-s3cret"
+        async with aiohttp.ClientSession() as http:
+            wrong = await http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            )
+            assert wrong.status == 401
+            right = await http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-s3cret"}
+            )
+            assert right.status == 200
+        reply = (await fake.wait_for_messages(555_005, 1))[0]
+    assert "mã mời" in reply.plain_text
+    assert len(fake.sent) == 1
+
+
+async def test_stopping_finishes_the_update_in_hand(fake, app):
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(_event, ctx):
+        started.set()
+        await release.wait()
+        return Outcome([Reply("xong")])
+
+    app.router.command("slow", slow, allowed=None)
+    async with running(runtime_on(fake, app)) as stop:
+        fake.user_sends_text(USER, "/slow")
+        await asyncio.wait_for(started.wait(), 5)
+        stop.set()  # the stop arrives while the update is being handled
+        await asyncio.sleep(0.2)
+        release.set()
+    assert [m.plain_text for m in fake.sent] == ["xong"]
+
+
+async def test_sigterm_stops_thidua_run_cleanly_within_ten_seconds(fake, database_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "WEBHOOK_URL"} | {
+        "BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_URL": fake.base_url,
+        "DATABASE_URL": database_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await _until(lambda: fake.long_polling, seconds=30)
+        reply = await ask(fake, "xin chào", user=555_006)
+        assert "mã mời" in reply.plain_text
+
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        await asyncio.wait_for(process.wait(), 10)
+        took = time.monotonic() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+    _out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert took < 10
+    assert TEST_TOKEN not in err.decode()
+    assert TEST_TOKEN.split(":")[1] not in err.decode()
