@@ -75,7 +75,7 @@ def _invite_commands(parser: argparse.ArgumentParser) -> None:
     create.set_defaults(command=invite_create)
     sub.add_parser("list", help="codes issued and their state").set_defaults(command=invite_list)
     revoke = sub.add_parser("revoke", help="withdraw an unused code")
-    revoke.add_argument("code", help="the code, or the last four characters shown by 'list'")
+    revoke.add_argument("code", help="the code, or its #number shown by 'list'")
     revoke.set_defaults(command=invite_revoke)
 
 
@@ -216,7 +216,7 @@ async def invite_list(_args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         for invite in await invites.list_invites(session):
             print(
-                f"…{invite.hint}\t{invite.role.value}\t{invite.unit.code}\t"
+                f"#{invite.id}\t{invite.role.value}\t{invite.unit.code}\t"
                 f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}"
             )
 

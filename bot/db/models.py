@@ -155,9 +155,8 @@ class InviteCode(Base):
     __tablename__ = "invite_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Nothing else derived from the code is kept: even a part would shrink an offline search.
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # The last characters, so the office can tell codes apart without the secret.
-    hint: Mapped[str] = mapped_column(String(8))
     role: Mapped[Role] = mapped_column(_enum(Role))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[datetime]

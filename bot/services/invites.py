@@ -89,7 +89,6 @@ async def create_invite(
     now = clock.now()
     invite = InviteCode(
         code_hash=hash_code(code),
-        hint=code[-4:],
         role=role,
         unit_id=unit.id,
         unit=unit,
@@ -107,7 +106,6 @@ async def create_invite(
         subject=f"invite:{invite.id}",
         role=role.value,
         unit=unit.code,
-        hint=invite.hint,
     )
     return IssuedInvite(code=code, invite=invite)
 
@@ -126,28 +124,30 @@ async def _invite_unit(session: AsyncSession, role: Role, unit_code: str | None)
     return unit
 
 
-async def revoke_invite(session: AsyncSession, clock: Clock, code_or_hint: str, actor: str) -> int:
-    """Revoke unused codes matching a full code or the last four characters shown in lists."""
-    code = normalise_code(code_or_hint)
-    match = (
-        InviteCode.code_hash == hash_code(code)
-        if code
-        else InviteCode.hint == code_or_hint.strip().upper()
-    )
+async def revoke_invite(session: AsyncSession, clock: Clock, code_or_id: str, actor: str) -> int:
+    """Revoke an unused code, given the code itself or its number in ``thidua invite list``."""
+    code = normalise_code(code_or_id)
+    if code is not None:
+        match = InviteCode.code_hash == hash_code(code)
+    elif code_or_id.lstrip("#").isdigit():
+        match = InviteCode.id == int(code_or_id.lstrip("#"))
+    else:
+        return 0
     now = clock.now()
     result = await session.execute(
         update(InviteCode)
         .where(match, InviteCode.used_at.is_(None), InviteCode.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    await audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="invite.revoke",
-        subject=code_or_hint[-4:],
-        count=result.rowcount,
-    )
+    if result.rowcount:
+        await audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="invite.revoke",
+            subject="invite",
+            count=result.rowcount,
+        )
     return result.rowcount
 
 

@@ -140,7 +140,6 @@ def upgrade() -> None:
         "invite_codes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("hint", sa.String(length=8), nullable=False),
         sa.Column(
             "role",
             sa.Enum(
