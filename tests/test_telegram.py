@@ -260,3 +260,18 @@ async def test_sigterm_stops_thidua_run_cleanly_within_ten_seconds(fake, databas
     assert took < 10
     assert TEST_TOKEN not in err.decode()
     assert TEST_TOKEN.split(":")[1] not in err.decode()
+
+
+async def test_a_dropped_connection_while_polling_is_survived(bot):
+    user = 555_007
+    await _until(lambda: bot.long_polling)
+    bot.set_unreachable(True, mode="bad_gateway")
+    # The poll in flight returns this message; the reply and the next polls then fail.
+    bot.user_sends_text(user, "còn đó không?")
+    await asyncio.sleep(1.5)
+    bot.set_unreachable(False)
+
+    delayed = await bot.wait_for_messages(user, 1, timeout=15)
+    assert "mã mời" in delayed[0].plain_text  # the reply was retried, not lost
+    reply = await asyncio.wait_for(ask(bot, "còn đó không?", user=user), 15)
+    assert "mã mời" in reply.plain_text  # and polling resumed
