@@ -17,12 +17,20 @@ from bot.clock import ManualClock, parse_local
 from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Button, Identity, Incoming, Outcome
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services import invites
 from bot.services.invites import InviteError
 
 CHANNEL = "sandbox"
 PERSONA_ROLES = {"office": Role.OFFICE, "council": Role.COUNCIL}
+
+
+# The names the sandbox's people go by, in the bot's greetings.
+PERSONA_NAMES = {
+    Role.HEAD: N_("Principal of {unit}"),
+    Role.OFFICE: N_("Office clerk"),
+    Role.COUNCIL: N_("Council member"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,9 @@ class Persona:
     role: Role
     unit_code: str | None
 
-    @property
-    def identity(self) -> Identity:
-        return Identity(CHANNEL, self.key, self.key, display_name=self.key)
+    def identity(self, _: Translator) -> Identity:
+        name = _(PERSONA_NAMES[self.role], unit=self.unit_code)
+        return Identity(CHANNEL, self.key, self.key, display_name=name)
 
 
 class Sandbox:
@@ -84,10 +92,12 @@ class Sandbox:
             self._move_clock(rest.strip())
         elif line.isdigit() and 1 <= int(line) <= len(self._choices):
             await self._send(
-                Incoming(self.persona.identity, payload=self._choices[int(line) - 1].payload)
+                Incoming(
+                    self.persona.identity(self._), payload=self._choices[int(line) - 1].payload
+                )
             )
         else:
-            await self._send(Incoming(self.persona.identity, text=line))
+            await self._send(Incoming(self.persona.identity(self._), text=line))
 
     async def _switch(self, argument: str) -> None:
         persona = persona_for(argument)
@@ -99,11 +109,11 @@ class Sandbox:
     async def _become(self, persona: Persona) -> None:
         """Switch persona; a persona not bound yet is bound the real way, with an invite code."""
         self.persona = persona
-        self._say(self._("— You are now: {who} —", who=persona.key))
+        self._say(self._("— You are now: {who} —", who=persona.identity(self._).display_name))
         code = await self._invite_if_unbound(persona)
         line = f"/start {code}" if code else "/start"
         self._say(f"> {line}")
-        await self._send(Incoming(persona.identity, text=line))
+        await self._send(Incoming(persona.identity(self._), text=line))
 
     async def _invite_if_unbound(self, persona: Persona) -> str | None:
         async with self.app.db.unit_of_work() as session:

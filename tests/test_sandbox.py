@@ -39,7 +39,7 @@ def test_a_principal_is_bound_sees_deadlines_becomes_the_office_and_moves_the_cl
     assert "Liên kết thành công! Bạn là thủ trưởng đơn vị" in out
     assert "[1] 📅 Hạn nộp" in out
     assert "còn 19 ngày" in out
-    assert "Liên kết thành công! Bạn là Văn phòng Sở" in out
+    assert "Liên kết thành công! Bạn là cán bộ Văn phòng Sở" in out
     assert "Đã nộp: 0/" in out
     assert "Đồng hồ: 00:00 21/10/2016" in out
     assert "Hạn nộp của Trường THPT Việt Trì" in out
