@@ -8,11 +8,9 @@ from bot.app import CoreApp
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.database import Database
-from bot.db.migrate import upgrade_async
+from bot.db.migrate import is_current, upgrade_async
 from bot.db.repositories import PlanRepository
 from bot.i18n import check_catalogs
-from bot.plan import load_plan
-from bot.services.plan_store import store_plan
 from handlers import build_router
 
 
@@ -25,16 +23,23 @@ class Runtime:
 
 
 async def open_database(settings: Settings) -> Database:
-    """Migrate to the latest schema (a no-op when current), then connect."""
-    await upgrade_async(settings.database_url)
-    return Database(settings.database_url)
+    """Connect, migrating first when the schema is not at the latest revision."""
+    db = Database(settings.database_url)
+    if not await is_current(db.engine):
+        await upgrade_async(settings.database_url)
+    return db
 
 
 async def ensure_plan(db: Database, clock: Clock) -> None:
     """A fresh database starts on the shipped plan; a loaded plan is never replaced here."""
     async with db.unit_of_work() as session:
-        if await PlanRepository(session).active() is None:
-            await store_plan(session, load_plan(), clock, actor="startup")
+        if await PlanRepository(session).active() is not None:
+            return
+        # Only a first start needs the plan's schema and loader.
+        from bot.plan import load_plan
+        from bot.services.plan_store import store_plan
+
+        await store_plan(session, load_plan(), clock, actor="startup")
 
 
 async def build_runtime(settings: Settings, clock: Clock) -> Runtime:

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -161,6 +159,10 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path) -> Table:
+    # Imported here: openpyxl (and the numpy it loads) would add 18 MB to every bot process.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)  # formulas as their values
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:

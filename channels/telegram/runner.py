@@ -145,29 +145,29 @@ async def run_telegram(runtime: Runtime, stop: asyncio.Event | None = None) -> N
     bot = make_bot(runtime)
     dispatcher = make_dispatcher(runtime.app, inflight)
     stop = stop or _stop_on_signals()
+    publishing = None
     try:
-        if not await _prepare(bot, runtime, stop):
+        if not await retry_until_reachable("getMe", bot.me, stop):
             return
+        # The command menu is cosmetic: publish it beside serving, not before it.
+        publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))
         if runtime.settings.webhook_url:
             await _serve_webhook(bot, dispatcher, runtime, stop)
         else:
             await _poll(bot, dispatcher, stop)
         await inflight.drain()
     finally:
+        if publishing is not None:
+            publishing.cancel()
         await bot.session.close()
         log.info("stopped")
 
 
-async def _prepare(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> bool:
-    if not await retry_until_reachable("getMe", bot.me, stop):
-        return False
-    commands = published_commands(runtime.app)
-    for language, items in commands.items():
+async def _publish_commands(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> None:
+    for language, items in published_commands(runtime.app).items():
         menu = [BotCommand(command=name, description=text) for name, text in items]
         publish = lambda m=menu, lang=language: bot.set_my_commands(m, language_code=lang)  # noqa: E731
-        if not await retry_until_reachable("setMyCommands", publish, stop):
-            return False
-    return True
+        await retry_until_reachable("setMyCommands", publish, stop)
 
 
 def _stop_on_signals() -> asyncio.Event:
