@@ -5,7 +5,9 @@ Channels call :meth:`CoreApp.handle` and know nothing else of the core.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from weakref import WeakValueDictionary
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -15,6 +17,7 @@ from bot.db.repositories import PeopleRepository
 from bot.events import Identity, Incoming, Outcome, Reply
 from bot.i18n import Translator, normalise_locale
 from bot.routing import Router
+from bot.services.updates import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +28,21 @@ class CoreApp:
         self.clock = clock
         self.settings = settings
         self.router = router
+        # One event at a time per chat: a double tap must not race itself. (Across replicas,
+        # the database constraints and version checks do the same job.)
+        self._chat_locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
     async def handle(self, event: Incoming) -> Outcome:
+        key = (event.identity.channel, event.identity.chat_id)
+        lock = self._chat_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            return await self._handle(event)
+
+    async def _handle(self, event: Incoming) -> Outcome:
         try:
             async with self.db.unit_of_work() as session:
+                if not await first_delivery(session, event, self.clock.now()):
+                    return Outcome()
                 account = await PeopleRepository(session).identity(
                     event.identity.channel, event.identity.user_id
                 )

@@ -6,7 +6,7 @@ events and render :class:`Reply` objects back; the core never sees a platform ty
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 # Telegram caps callback_data at 64 bytes; payloads carry ids, never names, to stay well inside.
 MAX_PAYLOAD_BYTES = 64
@@ -24,12 +24,31 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file a person sent; the platform keeps the bytes, ``file_ref`` fetches them again."""
+
+    channel: str
+    file_ref: str
+    file_name: str
+    mime_type: str
+    size: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Incoming:
-    """One thing a person did: typed text, or pressed a button carrying ``payload``."""
+    """One thing a person did: typed text, sent a file, or pressed a button carrying ``payload``.
+
+    ``update_id`` identifies the platform's update, so one delivered twice is handled once.
+    """
 
     identity: Identity
     text: str | None = None
     payload: str | None = None
+    file: FileRef | None = None
+    update_id: str | None = None
 
     @property
     def command(self) -> str | None:

@@ -1,14 +1,16 @@
 """Channel-neutral conversation handlers, one module per feature."""
 
 from bot.routing import Router
-from handlers import deadlines, language, menu, onboarding
+from handlers import deadlines, forms, language, menu, onboarding, status
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (onboarding, menu, language, deadlines):
+    for feature in (onboarding, menu, forms, status, deadlines, language):
         feature.register(router)
     router.fallbacks(
-        text=menu.not_understood, unknown_person=onboarding.explain_invites, refused=menu.refused
+        text=forms.continue_or_not_understood,
+        unknown_person=onboarding.explain_invites,
+        refused=menu.refused,
     )
     return router

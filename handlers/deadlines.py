@@ -63,7 +63,7 @@ async def _sector_section(ctx: Context) -> str:
 
 def _heading(number: int, deadline: Deadline, ctx: Context) -> str:
     _ = ctx.t
-    title = deadline.title if ctx.t.locale == "vi" else deadline.title_en
+    title = deadline.title_in(ctx.t.locale)
     marker = "" if deadline.fixed_by_plan else "*"
     due = _("due {time}{marker}", time=ctx.t.datetime(deadline.due_at), marker=marker)
     return f"{number}. {title}\n   {due} · {_time_left(deadline.due_at, ctx)}"

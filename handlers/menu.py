@@ -7,9 +7,10 @@ from functools import partial
 
 from bot.context import Context
 from bot.db.models import Role
+from bot.db.repositories import FormRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, Command, Router
+from bot.routing import ANY_ROLE, UNIT_ROLES, Command, Router
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class MenuItem:
 
 # One button per row: large targets for thumbs on small phones.
 MENU = (
+    MenuItem("register", N_("📝 Emulation registration"), UNIT_ROLES),
+    MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
+    MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
     MenuItem("help", N_("❓ Help"), ANY_ROLE),
     MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
@@ -81,8 +85,13 @@ async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outc
 
 
 async def cancel(_event: Incoming, ctx: Context) -> Outcome:
+    """Stops the form in progress; its draft is kept and resumes from the menu."""
     _ = ctx.t
-    return Outcome([menu_reply(ctx, _("Cancelled. Back to the main menu."))])
+    if await FormRepository(ctx.session).pause_all(ctx.person):
+        text = _("Stopped. Your draft is kept: continue it any time from the menu.")
+    else:
+        text = _("Cancelled. Back to the main menu.")
+    return Outcome([menu_reply(ctx, text)])
 
 
 async def not_understood(_event: Incoming, ctx: Context) -> Outcome:

@@ -10,7 +10,7 @@ from bot.app import CoreApp
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.models import Role
-from bot.events import Button, Identity, Incoming, Outcome
+from bot.events import Button, FileRef, Identity, Incoming, Outcome
 from bot.services.invites import create_invite
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz12"
@@ -32,6 +32,11 @@ class Person:
 
     async def says(self, text: str) -> Outcome:
         self.last = await self.app.handle(Incoming(self.identity, text=text))
+        return self.last
+
+    async def sends_file(self, file: FileRef, update_id: str | None = None) -> Outcome:
+        event = Incoming(self.identity, file=file, update_id=update_id)
+        self.last = await self.app.handle(event)
         return self.last
 
     async def presses(self, payload: str) -> Outcome:
@@ -66,3 +71,58 @@ async def issue_code(
             session, clock, role=role, unit_code=unit_code, created_by="test", ttl=ttl
         )
     return issued.code
+
+
+def a_pdf(name: str = "ke-hoach.pdf", size: int = 200_000) -> FileRef:
+    return FileRef("telegram", f"file-{name}", name, "application/pdf", size)
+
+
+def form_verbs(person: Person) -> dict[str, str]:
+    """The form buttons on screen, by verb (``option0``, ``done``, ``submit``...) -> payload."""
+    buttons = [b for reply in person.last.replies for b in reply.all_buttons()]
+    return {b.payload.split(":")[3]: b.payload for b in buttons if b.payload.startswith("f:")}
+
+
+async def fill_in(person: Person, *, max_steps: int = 80) -> Outcome:
+    """Answer every step of the open form plausibly until it is submitted; return the receipt.
+
+    Choices take the first option; a table gets one row; free text, numbers, dates and files
+    are recognised by what the question says it expects.
+    """
+    rows_added: set[str] = set()
+    for _ in range(max_steps):
+        verbs = form_verbs(person)
+        if not verbs:
+            return person.last
+        await _answer_step(person, verbs, rows_added)
+    raise AssertionError(f"form not finished after {max_steps} steps: {person.text}")
+
+
+async def _answer_step(person: Person, verbs: dict[str, str], rows_added: set[str]) -> None:
+    text = person.text
+    for verb in ("yes", "submit"):
+        if verb in verbs:
+            await person.presses(verbs[verb])
+            return
+    if "add" in verbs:
+        table = text.split("\n")[1]
+        await person.presses(verbs["done" if table in rows_added else "add"])
+        rows_added.add(table)
+        return
+    if "option0" in verbs:
+        await person.presses(verbs["option0"])
+        if "done" in form_verbs(person) and "add" not in form_verbs(person):
+            await person.presses(form_verbs(person)["done"])  # a multiple choice: finish it
+        return
+    await _type_answer(person, text)
+
+
+async def _type_answer(person: Person, question: str) -> None:
+    if "dd/mm/yyyy" in question:
+        await person.says("05/10/2016")
+    elif "số nguyên" in question or "whole number" in question:
+        await person.says("3")
+    elif "Gửi tệp" in question or "Send the file" in question:
+        await person.sends_file(a_pdf())
+    else:
+        await person.says("Nội dung thử nghiệm đầy đủ")

@@ -263,24 +263,38 @@ class Deadline(Base):
     audience_models: Mapped[list[int]] = mapped_column(JSON)
     reminder_policy: Mapped[dict[str, Any]]
 
+    def title_in(self, locale: str) -> str:
+        """The title with its school year: yearly deadlines share a title."""
+        title = self.title if locale == "vi" else self.title_en
+        return f"{title} ({self.school_year})"
+
 
 # --- forms and submissions -------------------------------------------------------------------
 
 
 class FormDraft(Base):
-    """A half-filled form; lives here, not in memory, so a restart resumes at the same step."""
+    """A half-filled form; lives here, not in memory, so a restart resumes at the same step.
+
+    Each member has their own draft of a unit's report; the submission they save is shared, and
+    ``base_version`` tells whether someone else saved it in the meantime.
+    """
 
     __tablename__ = "form_drafts"
-    __table_args__ = (UniqueConstraint("unit_id", "deadline_id"),)
+    __table_args__ = (UniqueConstraint("unit_id", "deadline_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     form_code: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[int]
-    step: Mapped[str] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]]
+    # Where the conversation stands: the step, the table row being filled, a turn counter.
+    cursor: Mapped[dict[str, Any]]
+    # The submission version this edit started from; None for a first submission.
+    base_version: Mapped[int | None]
+    # The draft the person is filling now: free text goes to it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime]
 
 
@@ -367,6 +381,18 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedUpdate(Base):
+    """A platform update already handled: one delivered twice is handled once."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AuditEntry(Base):

@@ -18,7 +18,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
-from bot.events import Identity, Incoming, Outcome, Reply
+from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.text import split_text
 
 CHANNEL = "telegram"
@@ -40,13 +40,43 @@ def identity_of(user: User, chat_id: int) -> Identity:
     )
 
 
-def incoming_from_message(message: Message) -> Incoming:
-    return Incoming(identity_of(message.from_user, message.chat.id), text=message.text)
+def incoming_from_message(message: Message, update_id: int) -> Incoming:
+    return Incoming(
+        identity_of(message.from_user, message.chat.id),
+        text=message.text or message.caption,
+        file=_file_of(message),
+        update_id=str(update_id),
+    )
 
 
-def incoming_from_callback(query: CallbackQuery) -> Incoming:
+def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    return Incoming(identity_of(query.from_user, chat_id), payload=query.data or "")
+    return Incoming(
+        identity_of(query.from_user, chat_id), payload=query.data or "", update_id=str(update_id)
+    )
+
+
+def _file_of(message: Message) -> FileRef | None:
+    if message.document is not None:
+        document = message.document
+        return FileRef(
+            channel=CHANNEL,
+            file_ref=document.file_id,
+            file_name=document.file_name or "file",
+            mime_type=document.mime_type or "",
+            size=document.file_size or 0,
+        )
+    if message.photo:
+        # Telegram sends several sizes of one photo; the last is the largest.
+        photo = message.photo[-1]
+        return FileRef(
+            channel=CHANNEL,
+            file_ref=photo.file_id,
+            file_name=f"photo-{photo.file_unique_id}.jpg",
+            mime_type="image/jpeg",
+            size=photo.file_size or 0,
+        )
+    return None
 
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:

@@ -25,7 +25,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramServerError,
 )
-from aiogram.types import BotCommand, CallbackQuery, Message
+from aiogram.types import BotCommand, CallbackQuery, Message, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -86,15 +86,15 @@ def make_dispatcher(app: CoreApp, inflight: InFlight) -> Dispatcher:
     router = Router(name="core")
 
     @router.message()
-    async def on_message(message: Message, bot: Bot) -> None:
-        outcome = await app.handle(incoming_from_message(message))
+    async def on_message(message: Message, bot: Bot, event_update: Update) -> None:
+        outcome = await app.handle(incoming_from_message(message, event_update.update_id))
         await deliver(bot, message.chat.id, outcome)
 
     @router.callback_query()
-    async def on_button(query: CallbackQuery, bot: Bot) -> None:
+    async def on_button(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
         notice = None
         try:
-            outcome = await app.handle(incoming_from_callback(query))
+            outcome = await app.handle(incoming_from_callback(query, event_update.update_id))
             notice = notice_text(outcome)
             chat_id = query.message.chat.id if query.message else query.from_user.id
             await deliver(bot, chat_id, outcome)

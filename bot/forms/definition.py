@@ -1,0 +1,27 @@
+"""A form is declared: a code, a version and its fields in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.forms.fields import Field
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    code: str
+    # Bump when the fields change: drafts made under an older version are carried forward.
+    version: int
+    title: str  # a msgid
+    fields: tuple[Field, ...]
+
+    def field(self, key: str) -> Field:
+        return next(field for field in self.fields if field.key == key)
+
+    def visible(self, answers: dict[str, Any]) -> list[Field]:
+        """The fields asked, given the answers so far (a field may depend on an earlier one)."""
+        return [f for f in self.fields if f.show_if is None or f.show_if.holds(answers)]
+
+    def missing(self, answers: dict[str, Any]) -> list[Field]:
+        return [f for f in self.visible(answers) if not f.optional and f.key not in answers]

@@ -1,0 +1,147 @@
+"""How each step of a form reads: the question, what is expected, and its buttons.
+
+Buttons carry ``f:<draft>:<turn>:<verb><index>``: ids and numbers only, well inside Telegram's
+64 bytes, and checked against the draft's owner and current turn when pressed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.events import Button
+from bot.forms.fields import Field, Group, MultiChoice
+from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.forms.flow import Flow, Step
+
+EDIT_BUTTONS_PER_ROW = 4
+
+
+def render(flow: Flow) -> Step:
+    from bot.forms.flow import CONFIRM, REVIEW, Step
+
+    at = flow.cursor["at"]
+    if at == REVIEW:
+        return Step(*_review(flow))
+    if at == CONFIRM:
+        return Step(*_confirm(flow))
+    current = flow.form.field(at)
+    if isinstance(current, Group):
+        if "sub" in flow.cursor:
+            return Step(*_row_question(flow, current))
+        return Step(*_group_menu(flow, current))
+    return Step(*_question(flow, current, _progress(flow, current)))
+
+
+def _button(flow: Flow, label: str, verb: str, index: int | None = None) -> Button:
+    suffix = "" if index is None else str(index)
+    return Button(label, f"f:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}")
+
+
+def _progress(flow: Flow, current: Field) -> str:
+    visible = [f.key for f in flow.form.visible(flow.answers)]
+    position = visible.index(current.key) + 1 if current.key in visible else 1
+    return flow.env.t(
+        N_("{form} · question {number}/{total}"),
+        form=flow.env.t(flow.form.title),
+        number=position,
+        total=len(visible),
+    )
+
+
+def _question(flow: Flow, current: Field, heading: str, value=None) -> tuple[str, list]:
+    t = flow.env.t
+    lines = [heading, t(current.label)]
+    if hint := current.hint(flow.env):
+        lines.append(hint)
+    stored = flow.answers.get(current.key) if value is None else value
+    if stored is not None and not isinstance(current, MultiChoice):
+        lines.append(t(N_("Current answer: {value}"), value=current.show(stored, flow.env)))
+    if current.optional:
+        lines.append(t(N_("(Optional: you may skip it.)")))
+    buttons = _choice_buttons(flow, current)
+    buttons.append(_navigation(flow, skippable=current.optional))
+    return "\n".join(lines), buttons
+
+
+def _choice_buttons(flow: Flow, current: Field) -> list[list[Button]]:
+    choices = current.choices(flow.env)
+    if not isinstance(current, MultiChoice):
+        return [[_button(flow, choice.label, "option", i)] for i, choice in enumerate(choices)]
+    picked = flow.cursor.get("picked", flow.answers.get(current.key, []))
+    rows = [
+        [_button(flow, ("☑️ " if c.value in picked else "⬜ ") + c.label, "option", i)]
+        for i, c in enumerate(choices)
+    ]
+    rows.append([_button(flow, flow.env.t(N_("✔️ Done choosing")), "done")])
+    return rows
+
+
+def _navigation(flow: Flow, *, skippable: bool) -> list[Button]:
+    t = flow.env.t
+    row = [_button(flow, t(N_("⬅️ Back")), "back")]
+    if skippable:
+        row.append(_button(flow, t(N_("⏭ Skip")), "skip"))
+    row.append(_button(flow, t(N_("💾 Later")), "cancel"))
+    return row
+
+
+def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
+    t = flow.env.t
+    rows = flow.answers.get(group.key, [])
+    lines = [_progress(flow, group), t(group.label), group.show(rows, flow.env)]
+    lines.append(t(N_("Add a row, remove one, or press Done when the list is complete.")))
+    buttons = [[_button(flow, t(N_("➕ Add {item}"), item=t(group.item_label)), "add")]]
+    buttons += [
+        [_button(flow, t(N_("🗑 Remove {number}"), number=i + 1), "remove", i)]
+        for i in range(len(rows))
+    ]
+    buttons.append([_button(flow, t(N_("✔️ Done")), "done")])
+    buttons.append(_navigation(flow, skippable=False))
+    return "\n".join(lines), buttons
+
+
+def _row_question(flow: Flow, group: Group) -> tuple[str, list]:
+    t = flow.env.t
+    current = next(f for f in group.fields if f.key == flow.cursor["sub"])
+    number = len(flow.answers.get(group.key, [])) + 1
+    heading = t(
+        N_("{table} — {item} {number}"),
+        table=t(group.label),
+        item=t(group.item_label),
+        number=number,
+    )
+    return _question(flow, current, heading, value=flow.cursor["row"].get(current.key))
+
+
+def _review(flow: Flow) -> tuple[str, list]:
+    t = flow.env.t
+    lines = [t(N_("Please check your answers for “{form}”:"), form=t(flow.form.title))]
+    visible = flow.form.visible(flow.answers)
+    for number, current in enumerate(visible, 1):
+        value = flow.answers.get(current.key)
+        shown = current.show(value, flow.env) if value is not None else t(N_("(not answered)"))
+        lines.append(f"{number}. {t(current.label)}\n   {shown}")
+    lines.append(t(N_("To change an answer, press its number or type it.")))
+    edits = [_button(flow, f"✏️ {n}", "edit", n - 1) for n in range(1, len(visible) + 1)]
+    buttons = [
+        edits[i : i + EDIT_BUTTONS_PER_ROW] for i in range(0, len(edits), EDIT_BUTTONS_PER_ROW)
+    ]
+    buttons.append([_button(flow, t(N_("✅ Submit")), "submit")])
+    buttons.append([_button(flow, t(N_("💾 Later")), "cancel")])
+    return "\n\n".join(lines), buttons
+
+
+def _confirm(flow: Flow) -> tuple[str, list]:
+    t = flow.env.t
+    text = t(
+        N_("Submit “{form}” now? You can still change it until {due}."),
+        form=t(flow.form.title),
+        due=flow.env.due,
+    )
+    buttons = [
+        [_button(flow, t(N_("✅ Yes, submit")), "yes")],
+        [_button(flow, t(N_("⬅️ Back")), "back")],
+    ]
+    return text, buttons

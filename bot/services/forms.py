@@ -1,0 +1,141 @@
+"""Form sessions: open or resume a person's draft for a deadline, and keep its state.
+
+The draft is the only state: every answer is written before the reply goes out, so a restart,
+a deploy or a second replica picks up at the same step.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import AwardType, Deadline, FormDraft, ModelAssignment, Person, PilotModel, Unit
+from bot.db.repositories import FormRepository
+from bot.forms.catalog import AWARD_SOURCES, UNIT_MODELS, form_for
+from bot.forms.definition import FormDefinition
+from bot.forms.fields import Choice
+from bot.forms.flow import REVIEW, Flow
+from bot.i18n import Translator
+from bot.services.submissions import SubmitRefused, editable
+
+
+@dataclass
+class FormEnv:
+    """What fields need around them: translations, plan-backed choices, the deadline."""
+
+    t: Translator
+    awards: dict[str, str]
+    models: list[Choice]
+    due: str
+
+    def choices_from(self, source: str) -> list[Choice]:
+        if source == UNIT_MODELS:
+            return self.models
+        return [
+            Choice(code, self.awards[code]) for code in AWARD_SOURCES[source] if code in self.awards
+        ]
+
+
+@dataclass
+class FormSession:
+    draft: FormDraft
+    flow: Flow
+    note: str = ""
+
+
+async def form_env(session: AsyncSession, t: Translator, unit: Unit, deadline: Deadline) -> FormEnv:
+    from sqlalchemy import select
+
+    english = t.locale == "en"
+    awards = {
+        row.code: (row.name_en if english else row.name)
+        for row in await session.scalars(
+            select(AwardType).where(AwardType.plan_id == deadline.plan_id)
+        )
+    }
+    models = await session.scalars(
+        select(PilotModel)
+        .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
+        .where(ModelAssignment.unit_id == unit.id, PilotModel.plan_id == deadline.plan_id)
+        .order_by(PilotModel.number)
+    )
+    choices = [Choice(str(m.number), m.name_en if english else m.name) for m in models]
+    return FormEnv(t=t, awards=awards, models=choices, due=t.datetime(deadline.due_at))
+
+
+async def open_form(
+    session: AsyncSession,
+    clock: Clock,
+    person: Person,
+    unit: Unit,
+    deadline: Deadline,
+    t: Translator,
+) -> FormSession:
+    """The person's draft for this deadline: resumed, or started (from the last version when
+    the unit already submitted). Raises SubmitRefused(CLOSED) when it can no longer change."""
+    repo = FormRepository(session)
+    form = form_for(deadline.form_code)
+    env = await form_env(session, t, unit, deadline)
+    await repo.pause_all(person)
+    draft = await repo.own_draft(person, unit, deadline)
+    if draft is not None:
+        opened = resume(draft, form, env)
+    else:
+        opened = await _start(session, clock, person, unit, deadline, form, env)
+    opened.draft.active = True
+    save(opened, clock)
+    await session.flush()
+    return opened
+
+
+def resume(draft: FormDraft, form: FormDefinition, env: FormEnv) -> FormSession:
+    flow = Flow(form, draft.id, copy.deepcopy(draft.answers), copy.deepcopy(draft.cursor), env)
+    note = flow.carry_forward(draft.form_version) if draft.form_version != form.version else ""
+    return FormSession(draft, flow, note)
+
+
+async def _start(
+    session: AsyncSession,
+    clock: Clock,
+    person: Person,
+    unit: Unit,
+    deadline: Deadline,
+    form: FormDefinition,
+    env: FormEnv,
+) -> FormSession:
+    repo = FormRepository(session)
+    submitted = await repo.submission(unit.id, deadline.id)
+    if submitted is not None and not editable(submitted, deadline, clock.now()):
+        raise SubmitRefused(SubmitRefused.CLOSED, submitted)
+    draft = FormDraft(
+        unit_id=unit.id,
+        deadline_id=deadline.id,
+        person_id=person.id,
+        form_code=form.code,
+        form_version=form.version,
+        answers={},
+        cursor={},
+        base_version=submitted.version if submitted else None,
+        updated_at=clock.now(),
+    )
+    session.add(draft)
+    await session.flush()
+    if submitted is None:
+        return FormSession(draft, Flow.begin(form, draft.id, env))
+    # Editing a submission starts from its latest version, on the review screen.
+    latest = await repo.latest_version(submitted)
+    flow = Flow(form, draft.id, copy.deepcopy(latest.answers), {"n": 0, "at": REVIEW}, env)
+    if latest.form_version != form.version:
+        return FormSession(draft, flow, flow.carry_forward(latest.form_version))
+    return FormSession(draft, flow)
+
+
+def save(opened: FormSession, clock: Clock) -> None:
+    # New objects, not in-place edits: the JSON columns only notice assignment.
+    opened.draft.answers = copy.deepcopy(opened.flow.answers)
+    opened.draft.cursor = copy.deepcopy(opened.flow.cursor)
+    opened.draft.form_version = opened.flow.form.version
+    opened.draft.updated_at = clock.now()

@@ -1,0 +1,181 @@
+"""Turning a confirmed draft into a submission: receipts, versions, late marks, stale edits.
+
+A unit has at most one submission per deadline (a unique constraint, so even two replicas
+cannot create two). Each save adds a version recording who changed what and when. A save made
+from an older version than the current one is refused: nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import (
+    Attachment,
+    Deadline,
+    FormDraft,
+    Person,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
+from bot.db.repositories import FormRepository
+from bot.services import audit
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class SubmitRefused(Exception):
+    """The save cannot be made; ``submission`` is the one that stands, ``reason`` says why."""
+
+    STALE = "stale"  # someone saved a newer version since this draft started
+    CLOSED = "closed"  # the deadline has passed: the submission can no longer be changed
+
+    def __init__(self, reason: str, submission: Submission) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.submission = submission
+
+
+@dataclass(frozen=True)
+class Receipt:
+    submission: Submission
+    version: SubmissionVersion
+    at: datetime
+
+
+def editable(submission: Submission, deadline: Deadline, now: datetime) -> bool:
+    """Until the deadline; after it, only a submission the office returned for revision."""
+    return now <= deadline.due_at or submission.status == SubmissionStatus.RETURNED
+
+
+async def submit(
+    session: AsyncSession, clock: Clock, draft: FormDraft, deadline: Deadline, person: Person
+) -> Receipt:
+    now = clock.now()
+    repo = FormRepository(session)
+    existing = await repo.submission(draft.unit_id, draft.deadline_id)
+    if existing is None:
+        submission, previous = await _first(session, draft, deadline, now), {}
+    else:
+        previous = await _previous_answers(repo, existing)
+        submission = await _next(session, existing, draft, deadline, now)
+    version = SubmissionVersion(
+        submission_id=submission.id,
+        number=submission.version,
+        form_version=draft.form_version,
+        answers=draft.answers,
+        changed_fields=_changes(previous, draft.answers),
+        author_person_id=person.id,
+        created_at=now,
+    )
+    session.add(version)
+    await session.flush()
+    _keep_attachments(session, draft, version, person, now)
+    await session.delete(draft)
+    await audit.record(
+        session,
+        at=now,
+        actor=audit.person_actor(person.id),
+        action="submission.save",
+        subject=f"submission:{submission.id}",
+        version=submission.version,
+        late=submission.late,
+        changed=sorted(version.changed_fields),
+    )
+    return Receipt(submission, version, now)
+
+
+async def _first(
+    session: AsyncSession, draft: FormDraft, deadline: Deadline, now: datetime
+) -> Submission:
+    submission = Submission(
+        reference=_reference(),
+        unit_id=draft.unit_id,
+        deadline_id=draft.deadline_id,
+        status=SubmissionStatus.SUBMITTED,
+        version=1,
+        late=now > deadline.due_at,
+        first_submitted_at=now,
+        updated_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(submission)
+    except IntegrityError:
+        # Another member (or replica) submitted first: theirs stands, this one is stale.
+        session.expunge(submission)
+        raise SubmitRefused(
+            SubmitRefused.STALE,
+            await FormRepository(session).submission(draft.unit_id, draft.deadline_id),
+        ) from None
+    return submission
+
+
+async def _next(
+    session: AsyncSession,
+    existing: Submission,
+    draft: FormDraft,
+    deadline: Deadline,
+    now: datetime,
+) -> Submission:
+    if draft.base_version != existing.version:
+        raise SubmitRefused(SubmitRefused.STALE, existing)
+    if not editable(existing, deadline, now):
+        raise SubmitRefused(SubmitRefused.CLOSED, existing)
+    # Compare-and-set on the version: of two saves racing from the same version, one wins.
+    saved = await session.execute(
+        update(Submission)
+        .where(Submission.id == existing.id, Submission.version == draft.base_version)
+        .values(version=Submission.version + 1, status=SubmissionStatus.SUBMITTED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if saved.rowcount != 1:
+        raise SubmitRefused(SubmitRefused.STALE, existing)
+    await session.refresh(existing)
+    return existing
+
+
+async def _previous_answers(repo: FormRepository, submission: Submission) -> dict[str, Any]:
+    latest = await repo.latest_version(submission)
+    return latest.answers if latest else {}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Per changed answer, what it was: the version history shows what each save changed."""
+    keys = set(before) | set(after)
+    return {key: before.get(key) for key in sorted(keys) if before.get(key) != after.get(key)}
+
+
+def _keep_attachments(
+    session: AsyncSession,
+    draft: FormDraft,
+    version: SubmissionVersion,
+    person: Person,
+    now: datetime,
+) -> None:
+    for value in draft.answers.values():
+        if isinstance(value, dict) and "file_ref" in value:
+            session.add(
+                Attachment(
+                    submission_version_id=version.id,
+                    channel=value["channel"],
+                    file_ref=value["file_ref"],
+                    file_name=value["file_name"],
+                    mime_type=value["mime_type"],
+                    size_bytes=value["size"],
+                    uploaded_by=person.id,
+                    uploaded_at=now,
+                )
+            )
+
+
+def _reference() -> str:
+    return "TD-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))

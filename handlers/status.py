@@ -1,0 +1,62 @@
+"""/mystatus: what the unit has submitted (reference, version, late) and what it still owes."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.db.models import Deadline, Submission, SubmissionStatus
+from bot.db.repositories import FormRepository, PlanRepository
+from bot.events import Button, Incoming, Outcome, Reply
+from bot.i18n import N_
+from bot.routing import UNIT_ROLES, Router
+from bot.services.deadlines import unit_deadlines
+from bot.services.submissions import editable
+from handlers.menu import menu_buttons
+
+STATUS_NAMES = {
+    SubmissionStatus.SUBMITTED: N_("submitted"),
+    SubmissionStatus.RETURNED: N_("returned for revision"),
+    SubmissionStatus.ACCEPTED: N_("accepted"),
+}
+
+
+def register(router: Router) -> None:
+    description = N_("What your unit has submitted and still owes")
+    router.command("mystatus", show, allowed=UNIT_ROLES, description=description)
+    router.button("mystatus", show, allowed=UNIT_ROLES)
+
+
+async def show(_event: Incoming, ctx: Context) -> Outcome:
+    _ = ctx.t
+    now = ctx.clock.now()
+    submitted = await PlanRepository(ctx.session).submissions_of_unit(ctx.unit)
+    repo = FormRepository(ctx.session)
+    lines, buttons = [_("Status of {unit}:", unit=ctx.unit.name)], []
+    for submission in sorted(submitted.values(), key=lambda s: s.first_submitted_at):
+        deadline = await repo.deadline(submission.deadline_id)
+        lines.append(_submission_line(submission, deadline, ctx))
+        if editable(submission, deadline, now):
+            label = _("✏️ Change: {title}", title=deadline.title_in(_.locale))
+            buttons.append((Button(label, f"open:{deadline.id}"),))
+    owed = [i.deadline for i in await unit_deadlines(ctx.session, ctx.unit, now) if i.owed]
+    if owed:
+        lines.append(_("Still to submit:"))
+    for deadline in owed:
+        title = deadline.title_in(_.locale)
+        lines.append(_("• {title} — due {time}", title=title, time=_.datetime(deadline.due_at)))
+        buttons.append((Button(_("📝 Fill in: {title}", title=title), f"open:{deadline.id}"),))
+    if len(lines) == 1:
+        lines.append(_("Nothing submitted and nothing owed right now."))
+    return Outcome([Reply("\n".join(lines), buttons=(*buttons, *menu_buttons(ctx)))])
+
+
+def _submission_line(submission: Submission, deadline: Deadline, ctx: Context) -> str:
+    _ = ctx.t
+    line = _(
+        "• {title}: {status} · {reference} · version {version} · {time}",
+        title=deadline.title_in(_.locale),
+        status=_(STATUS_NAMES[submission.status]),
+        reference=submission.reference,
+        version=submission.version,
+        time=_.datetime(submission.updated_at),
+    )
+    return line + (_(" · late") if submission.late else "")
