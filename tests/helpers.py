@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import timedelta
 from itertools import count
 
@@ -57,6 +58,9 @@ class Person:
     def text(self) -> str:
         return "\n".join(reply.text for reply in self.last.replies)
 
+    def verbs(self) -> dict[str, str]:
+        return form_verbs(self)
+
 
 async def issue_code(
     db: Database,
@@ -74,55 +78,76 @@ async def issue_code(
 
 
 def a_pdf(name: str = "ke-hoach.pdf", size: int = 200_000) -> FileRef:
+    """A file as a person would send it (on a platform, only name, type and size matter)."""
     return FileRef("telegram", f"file-{name}", name, "application/pdf", size)
 
 
 def form_verbs(person: Person) -> dict[str, str]:
     """The form buttons on screen, by verb (``option0``, ``done``, ``submit``...) -> payload."""
-    buttons = [b for reply in person.last.replies for b in reply.all_buttons()]
-    return {b.payload.split(":")[3]: b.payload for b in buttons if b.payload.startswith("f:")}
+    buttons = [b.payload for reply in person.last.replies for b in reply.all_buttons()]
+    return verbs_of(buttons)
 
 
-async def fill_in(person: Person, *, max_steps: int = 80) -> Outcome:
-    """Answer every step of the open form plausibly until it is submitted; return the receipt.
+def verbs_of(payloads: list[str]) -> dict[str, str]:
+    return {p.split(":")[3]: p for p in payloads if p.startswith("f:")}
+
+
+class Chat(Protocol):
+    """A person at a form, in the core or over a platform: what ``fill_in`` needs."""
+
+    @property
+    def text(self) -> str: ...
+    def verbs(self) -> dict[str, str]: ...
+    async def presses(self, payload: str) -> object: ...
+    async def says(self, text: str) -> object: ...
+    async def sends_file(self, file: FileRef) -> object: ...
+
+
+async def fill_in(chat: Chat, *, typed: bool = False, max_steps: int = 80) -> None:
+    """Answer every step of the open form plausibly until it is submitted.
 
     Choices take the first option; a table gets one row; free text, numbers, dates and files
-    are recognised by what the question says it expects.
+    are recognised by what the question says it expects. ``typed`` answers with words and
+    numbers instead of buttons, as on a channel without buttons.
     """
     rows_added: set[str] = set()
     for _ in range(max_steps):
-        verbs = form_verbs(person)
+        verbs = chat.verbs()
         if not verbs:
-            return person.last
-        await _answer_step(person, verbs, rows_added)
-    raise AssertionError(f"form not finished after {max_steps} steps: {person.text}")
+            return
+        await _answer_step(chat, verbs, rows_added, typed)
+    raise AssertionError(f"form not finished after {max_steps} steps: {chat.text}")
 
 
-async def _answer_step(person: Person, verbs: dict[str, str], rows_added: set[str]) -> None:
-    text = person.text
+TYPED = {"yes": "co", "submit": "gui", "done": "xong", "add": "them", "option0": "1"}
+
+
+async def _answer_step(chat: Chat, verbs: dict[str, str], rows_added: set[str], typed: bool):
+    async def do(verb: str) -> None:
+        await (chat.says(TYPED[verb]) if typed else chat.presses(verbs[verb]))
+
     for verb in ("yes", "submit"):
         if verb in verbs:
-            await person.presses(verbs[verb])
-            return
+            return await do(verb)
     if "add" in verbs:
-        table = text.split("\n")[1]
-        await person.presses(verbs["done" if table in rows_added else "add"])
+        table = chat.text.split("\n")[1]
+        await do("done" if table in rows_added else "add")
         rows_added.add(table)
-        return
+        return None
     if "option0" in verbs:
-        await person.presses(verbs["option0"])
-        if "done" in form_verbs(person) and "add" not in form_verbs(person):
-            await person.presses(form_verbs(person)["done"])  # a multiple choice: finish it
-        return
-    await _type_answer(person, text)
+        await do("option0")
+        if "done" in chat.verbs() and "add" not in chat.verbs():
+            await (chat.says("xong") if typed else chat.presses(chat.verbs()["done"]))
+        return None
+    return await _type_answer(chat, chat.text)
 
 
-async def _type_answer(person: Person, question: str) -> None:
+async def _type_answer(chat: Chat, question: str) -> None:
     if "dd/mm/yyyy" in question:
-        await person.says("05/10/2016")
+        await chat.says("05/10/2016")
     elif "số nguyên" in question or "whole number" in question:
-        await person.says("3")
+        await chat.says("3")
     elif "Gửi tệp" in question or "Send the file" in question:
-        await person.sends_file(a_pdf())
+        await chat.sends_file(a_pdf())
     else:
-        await person.says("Nội dung thử nghiệm đầy đủ")
+        await chat.says("Nội dung thử nghiệm đầy đủ")

@@ -19,7 +19,7 @@ from bot.events import Outcome, Reply
 from bot.runtime import Runtime
 from channels.telegram.runner import run_telegram
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.helpers import TEST_TOKEN, issue_code
+from tests.helpers import TEST_TOKEN, fill_in, issue_code, verbs_of
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 USER = 555_001
@@ -275,3 +275,64 @@ async def test_a_dropped_connection_while_polling_is_survived(bot):
     assert "mã mời" in delayed[0].plain_text  # the reply was retried, not lost
     reply = await asyncio.wait_for(ask(bot, "còn đó không?", user=user), 15)
     assert "mã mời" in reply.plain_text  # and polling resumed
+
+
+class TelegramChat:
+    """A principal in the Telegram app, over the fake API: the same moves as in the core."""
+
+    def __init__(self, fake: FakeTelegramAPI, user: int) -> None:
+        self.fake, self.user, self.last = fake, user, None
+
+    @property
+    def text(self) -> str:
+        return self.last.plain_text
+
+    def verbs(self) -> dict[str, str]:
+        rows = (self.last.reply_markup or {}).get("inline_keyboard", [])
+        return verbs_of([b["callback_data"] for row in rows for b in row])
+
+    async def says(self, text: str) -> None:
+        self.last = await ask(self.fake, text, user=self.user)
+
+    async def presses(self, payload: str) -> None:
+        self.last, _answer = await press(self.fake, payload, user=self.user)
+
+    async def sends_file(self, file) -> None:
+        self.fake.user_sends_document(self.user, file.file_name, file.mime_type, file.size)
+        self.last = (await self.fake.wait_for_messages(self.user, 1))[0]
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["buttons", "typed"])
+async def test_a_full_registration_over_telegram(bot, app, clock, typed):
+    user = 556_000 + typed
+    chat = TelegramChat(bot, user)
+    await chat.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+    await chat.says("/register")
+
+    await fill_in(chat, typed=typed)
+
+    assert "Đã nhận: Đăng ký thi đua" in chat.text
+    assert "Mã biên nhận: TD-" in chat.text
+    assert bot.unanswered_callbacks() == []
+
+
+async def test_a_document_sent_over_telegram_is_kept_with_the_report(bot, app, clock):
+    from sqlalchemy import select
+
+    from bot.db.models import Attachment
+
+    chat = TelegramChat(bot, 556_010)
+    await chat.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+    await chat.says("/report")
+    await chat.presses(button_data(chat.last)[next(iter(button_data(chat.last)))])
+    await fill_in(chat)
+
+    assert "Đã nhận" in chat.text
+    async with app.db.unit_of_work() as session:
+        [kept] = list(await session.scalars(select(Attachment)))
+    assert (kept.channel, kept.file_name, kept.mime_type) == (
+        "telegram",
+        "ke-hoach.pdf",
+        "application/pdf",
+    )
+    assert kept.file_ref  # the Telegram file_id, to send the file on to the office later
