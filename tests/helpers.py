@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 from datetime import timedelta
 from itertools import count
+from typing import Protocol
 
 from bot.app import CoreApp
 from bot.clock import Clock
