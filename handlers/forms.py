@@ -10,8 +10,9 @@ from bot.forms.catalog import form_for
 from bot.forms.flow import Step
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router, button_argument
+from bot.services import audit
 from bot.services import forms as form_service
-from bot.services.deadlines import unit_deadlines
+from bot.services.deadlines import school_year_of, unit_deadlines
 from bot.services.submissions import Receipt, SubmitRefused, submit
 from handlers.menu import menu_reply, not_understood, refused
 
@@ -44,7 +45,10 @@ async def start_registration(_event: Incoming, ctx: Context) -> Outcome:
         return Outcome(
             [menu_reply(ctx, ctx.t(N_("No emulation registration is open for your unit now.")))]
         )
-    return await _open(open_ones[0], ctx)
+    # Last year's registration, if still owed, matters less than this year's.
+    this_year = school_year_of(ctx.clock.now().astimezone(ctx.t.zone).date())
+    current = [d for d in open_ones if d.school_year == this_year]
+    return await _open((current or open_ones)[0], ctx)
 
 
 async def choose_report(_event: Incoming, ctx: Context) -> Outcome:
@@ -150,6 +154,15 @@ async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
         receipt = await submit(ctx.session, ctx.clock, opened.draft, deadline, ctx.person)
     except SubmitRefused as refusal:
         opened.draft.active = False
+        await audit.record(
+            ctx.session,
+            at=ctx.clock.now(),
+            actor=audit.person_actor(ctx.person.id),
+            action="submission.refused",
+            subject=f"submission:{refusal.submission.id}",
+            reason=refusal.reason,
+            base_version=opened.draft.base_version,
+        )
         return _refused(refusal, deadline, ctx)
     return Outcome([menu_reply(ctx, _receipt(receipt, opened, deadline, ctx))])
 

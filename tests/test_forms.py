@@ -374,3 +374,44 @@ async def test_two_members_submitting_at_the_same_moment_make_one_submission(app
     assert len(await submissions(app)) == 1
     assert any("Mã biên nhận" in text for text in texts)
     assert any("Chưa lưu" in text for text in texts)
+
+
+async def test_yes_no_and_table_minimums_are_explained(app, clock):
+    principal = await principal_of(app, clock)
+    await principal.says("/register")
+    for answer in ("1", "bo qua", "xong", "Chỉ tiêu"):
+        await principal.says(answer)
+    await principal.says("có lẽ")
+    assert "chọn một phương án" in principal.text
+    await principal.says("co")
+    await principal.presses(_verb(principal, "done"))  # at least one initiative is needed
+    assert "ít nhất 1 dòng" in principal.text
+
+
+async def test_register_opens_this_school_years_registration(app, clock):
+    from datetime import datetime
+
+    from tests.conftest import VIETNAM
+
+    principal = await principal_of(app, clock)
+    clock.set(datetime(2017, 9, 15, 8, 0, tzinfo=VIETNAM))  # 2016-2017's was never submitted
+    await principal.says("/register")
+    await fill_in(principal)
+    assert "Nộp sau hạn" not in principal.text
+    async with app.db.unit_of_work() as session:
+        from bot.db.models import Deadline
+
+        [submission] = list(await session.scalars(select(Submission)))
+        deadline = await session.get(Deadline, submission.deadline_id)
+    assert deadline.school_year == "2017-2018"
+
+
+async def test_opening_submitting_and_refusals_are_audited(app, clock):
+    from bot.db.models import AuditEntry
+
+    principal = await principal_of(app, clock)
+    await principal.says("/register")
+    await fill_in(principal)
+    async with app.db.unit_of_work() as session:
+        actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[-2:] == ["form.open", "submission.save"]

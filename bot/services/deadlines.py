@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, Submission, SubmissionStatus, Unit
 from bot.db.repositories import PlanRepository
 
+SCHOOL_YEAR_FIRST_MONTH = 9
 SHOWN_UPCOMING = 5
 SHOWN_OVERDUE = 5
 
@@ -67,6 +68,12 @@ async def sector_deadlines(session: AsyncSession, now: datetime) -> list[SectorD
     return [
         SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d))) for d in upcoming
     ]
+
+
+def school_year_of(day: date) -> str:
+    """Vietnamese school years start in September: 05/10/2016 is in "2016-2017"."""
+    first = day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
+    return f"{first}-{first + 1}"
 
 
 def _state(submission: Submission | None) -> DeadlineState:

@@ -19,6 +19,7 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
 from bot.forms.flow import REVIEW, Flow
 from bot.i18n import Translator
+from bot.services import audit
 from bot.services.submissions import SubmitRefused, editable
 
 
@@ -88,6 +89,16 @@ async def open_form(
     opened.draft.active = True
     save(opened, clock)
     await session.flush()
+    await audit.record(
+        session,
+        at=clock.now(),
+        actor=audit.person_actor(person.id),
+        action="form.open",
+        subject=f"draft:{opened.draft.id}",
+        deadline=deadline.code,
+        resumed=draft is not None,
+        base_version=opened.draft.base_version,
+    )
     return opened
 
 
