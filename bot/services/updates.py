@@ -6,21 +6,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProcessedUpdate
 from bot.events import Incoming
 
+# Both dialects spell "insert unless it is there" the same way; one statement per update.
+INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
 
 async def first_delivery(session: AsyncSession, event: Incoming, now: datetime) -> bool:
     if event.update_id is None:
         return True
-    try:
-        async with session.begin_nested():
-            session.add(
-                ProcessedUpdate(channel=event.identity.channel, update_id=event.update_id, at=now)
-            )
-    except IntegrityError:
-        return False
-    return True
+    insert = INSERTS[session.bind.dialect.name](ProcessedUpdate)
+    recorded = await session.execute(
+        insert.values(channel=event.identity.channel, update_id=event.update_id, at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+    )
+    return recorded.rowcount == 1

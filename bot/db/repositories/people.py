@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
 
@@ -14,16 +14,17 @@ class PeopleRepository:
         self.session = session
 
     async def identity(self, channel: str, user_id: str) -> ChannelIdentity | None:
+        """The account with its person, roles and units: one query, as it runs on every update."""
         query = (
             select(ChannelIdentity)
             .where(ChannelIdentity.channel == channel, ChannelIdentity.user_id == user_id)
             .options(
-                selectinload(ChannelIdentity.person)
-                .selectinload(Person.roles)
-                .selectinload(RoleGrant.unit)
+                joinedload(ChannelIdentity.person)
+                .joinedload(Person.roles)
+                .joinedload(RoleGrant.unit)
             )
         )
-        return await self.session.scalar(query)
+        return (await self.session.scalars(query)).unique().one_or_none()
 
     async def person(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
