@@ -130,8 +130,7 @@ async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
 
 
 async def _resume(draft, ctx: Context) -> form_service.FormSession:
-    deadline = await FormRepository(ctx.session).deadline(draft.deadline_id)
-    env = await form_service.form_env(ctx.session, ctx.t, ctx.unit, deadline)
+    env = await form_service.form_env(ctx.session, ctx.t, ctx.unit, draft.deadline)
     return form_service.resume(draft, form_for(draft.form_code), env)
 
 
@@ -149,7 +148,7 @@ async def _advance(opened: form_service.FormSession, step: Step, ctx: Context) -
 
 
 async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
-    deadline = await FormRepository(ctx.session).deadline(opened.draft.deadline_id)
+    deadline = opened.draft.deadline
     try:
         receipt = await submit(ctx.session, ctx.clock, opened.draft, deadline, ctx.person)
     except SubmitRefused as refusal:

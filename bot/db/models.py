@@ -263,6 +263,8 @@ class Deadline(Base):
     audience_models: Mapped[list[int]] = mapped_column(JSON)
     reminder_policy: Mapped[dict[str, Any]]
 
+    plan: Mapped[Plan] = relationship()
+
     def title_in(self, locale: str) -> str:
         """The title with its school year: yearly deadlines share a title."""
         title = self.title if locale == "vi" else self.title_en
@@ -296,6 +298,8 @@ class FormDraft(Base):
     # The draft the person is filling now: free text goes to it.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime]
+
+    deadline: Mapped[Deadline] = relationship()
 
 
 class Submission(Base):

@@ -9,10 +9,20 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db.models import AwardType, Deadline, FormDraft, ModelAssignment, Person, PilotModel, Unit
+from bot.db.models import (
+    AwardType,
+    Deadline,
+    FormDraft,
+    ModelAssignment,
+    Person,
+    PilotModel,
+    Plan,
+    Unit,
+)
 from bot.db.repositories import FormRepository
 from bot.forms.catalog import AWARD_SOURCES, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
@@ -47,24 +57,34 @@ class FormSession:
     note: str = ""
 
 
-async def form_env(session: AsyncSession, t: Translator, unit: Unit, deadline: Deadline) -> FormEnv:
-    from sqlalchemy import select
+# Award labels and a unit's models, per plan load: reloading the plan changes the key.
+_plan_choices: dict[tuple, tuple[dict[str, str], list[Choice]]] = {}
+PLAN_CHOICES_KEPT = 4096
 
-    english = t.locale == "en"
-    awards = {
-        row.code: (row.name_en if english else row.name)
-        for row in await session.scalars(
-            select(AwardType).where(AwardType.plan_id == deadline.plan_id)
-        )
-    }
+
+async def form_env(session: AsyncSession, t: Translator, unit: Unit, deadline: Deadline) -> FormEnv:
+    plan = await session.get(Plan, deadline.plan_id)  # already in the session when joined
+    key = (plan.id, plan.loaded_at, unit.id, t.locale)
+    if key not in _plan_choices:
+        if len(_plan_choices) >= PLAN_CHOICES_KEPT:
+            _plan_choices.clear()
+        _plan_choices[key] = await _load_choices(session, plan.id, unit, t.locale == "en")
+    awards, models = _plan_choices[key]
+    return FormEnv(t=t, awards=awards, models=models, due=t.datetime(deadline.due_at))
+
+
+async def _load_choices(
+    session: AsyncSession, plan_id: int, unit: Unit, english: bool
+) -> tuple[dict[str, str], list[Choice]]:
+    award_types = await session.scalars(select(AwardType).where(AwardType.plan_id == plan_id))
+    awards = {row.code: row.name_en if english else row.name for row in award_types}
     models = await session.scalars(
         select(PilotModel)
         .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
-        .where(ModelAssignment.unit_id == unit.id, PilotModel.plan_id == deadline.plan_id)
+        .where(ModelAssignment.unit_id == unit.id, PilotModel.plan_id == plan_id)
         .order_by(PilotModel.number)
     )
-    choices = [Choice(str(m.number), m.name_en if english else m.name) for m in models]
-    return FormEnv(t=t, awards=awards, models=choices, due=t.datetime(deadline.due_at))
+    return awards, [Choice(str(m.number), m.name_en if english else m.name) for m in models]
 
 
 async def open_form(

@@ -21,7 +21,8 @@ async def first_delivery(session: AsyncSession, event: Incoming, now: datetime) 
         return True
     insert = INSERTS[session.bind.dialect.name](ProcessedUpdate)
     recorded = await session.execute(
-        insert.values(channel=event.identity.channel, update_id=event.update_id, at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+        insert.values(
+            channel=event.identity.channel, update_id=event.update_id, at=now
+        ).on_conflict_do_nothing(index_elements=["channel", "update_id"])
     )
     return recorded.rowcount == 1

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.db.models import Deadline, FormDraft, Person, Submission, SubmissionVersion, Unit
 
@@ -11,11 +12,11 @@ class FormRepository:
         self.session = session
 
     async def draft(self, draft_id: int) -> FormDraft | None:
-        return await self.session.get(FormDraft, draft_id)
+        return await self.session.scalar(_with_deadline().where(FormDraft.id == draft_id))
 
     async def active_draft(self, person: Person) -> FormDraft | None:
         query = (
-            select(FormDraft)
+            _with_deadline()
             .where(FormDraft.person_id == person.id, FormDraft.active.is_(True))
             .order_by(FormDraft.updated_at.desc())
             .limit(1)
@@ -67,3 +68,8 @@ class FormRepository:
             .order_by(SubmissionVersion.number)
         )
         return list(await self.session.scalars(query))
+
+
+def _with_deadline() -> Select[tuple[FormDraft]]:
+    """A draft is always used with its deadline and plan: fetch them in the same query."""
+    return select(FormDraft).options(joinedload(FormDraft.deadline).joinedload(Deadline.plan))
