@@ -88,6 +88,16 @@ class Reply:
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON for the outbox: a message rendered now, delivered later."""
+        rows = [[{"label": b.label, "payload": b.payload} for b in row] for row in self.buttons]
+        return {"text": self.text, "buttons": rows}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Reply:
+        rows = tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", []))
+        return cls(data["text"], buttons=rows)
+
 
 @dataclass
 class Outcome:

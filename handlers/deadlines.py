@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.context import Context
 from bot.db.models import Deadline
 from bot.events import Incoming, Outcome
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, SECTOR_ROLES, Router
-from bot.services.deadlines import DeadlineState, UnitDeadline, sector_deadlines, unit_deadlines
+from bot.services.deadlines import (
+    DeadlineState,
+    UnitDeadline,
+    sector_deadlines,
+    time_left,
+    unit_deadlines,
+)
 from handlers.menu import menu_reply
 
 STATE_LABELS = {
@@ -66,18 +70,7 @@ def _heading(number: int, deadline: Deadline, ctx: Context) -> str:
     title = deadline.title_in(ctx.t.locale)
     marker = "" if deadline.fixed_by_plan else "*"
     due = _("due {time}{marker}", time=ctx.t.datetime(deadline.due_at), marker=marker)
-    return f"{number}. {title}\n   {due} · {_time_left(deadline.due_at, ctx)}"
-
-
-def _time_left(due_at: datetime, ctx: Context) -> str:
-    _ = ctx.t
-    today = ctx.clock.now().astimezone(ctx.t.zone).date()
-    days = (due_at.astimezone(ctx.t.zone).date() - today).days
-    if days == 0:
-        return _("due today")
-    if days > 0:
-        return ctx.t.plural("{count} day left", "{count} days left", days)
-    return ctx.t.plural("{count} day overdue", "{count} days overdue", -days)
+    return f"{number}. {title}\n   {due} · {time_left(ctx.t, deadline.due_at, ctx.clock.now())}"
 
 
 def _footnote(ctx: Context, deadlines: list[Deadline]) -> str:

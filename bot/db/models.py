@@ -386,6 +386,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
+    identity: Mapped[ChannelIdentity] = relationship()
+
 
 class ProcessedUpdate(Base):
     """A platform update already handled: one delivered twice is handled once."""

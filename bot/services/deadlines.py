@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, Submission, SubmissionStatus, Unit
 from bot.db.repositories import PlanRepository
+from bot.i18n import N_, Translator
 
 SCHOOL_YEAR_FIRST_MONTH = 9
 SHOWN_UPCOMING = 5
@@ -82,3 +83,13 @@ def _state(submission: Submission | None) -> DeadlineState:
     if submission.status == SubmissionStatus.RETURNED:
         return DeadlineState.RETURNED
     return DeadlineState.SUBMITTED_LATE if submission.late else DeadlineState.SUBMITTED
+
+
+def time_left(t: Translator, due_at: datetime, now: datetime) -> str:
+    """ "19 days left", "due today", "3 days overdue": counted in calendar days, local time."""
+    days = (due_at.astimezone(t.zone).date() - now.astimezone(t.zone).date()).days
+    if days == 0:
+        return t(N_("due today"))
+    if days > 0:
+        return t.plural("{count} day left", "{count} days left", days)
+    return t.plural("{count} day overdue", "{count} days overdue", -days)

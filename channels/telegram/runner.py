@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -139,16 +140,33 @@ async def retry_until_reachable(
     return False
 
 
-async def run_telegram(runtime: Runtime, stop: asyncio.Event | None = None) -> None:
+class Background(Protocol):
+    """Work that runs while the bot serves (the scheduler): started once Telegram answers."""
+
+    def start(self) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+async def run_telegram(
+    runtime: Runtime,
+    stop: asyncio.Event | None = None,
+    *,
+    bot: Bot | None = None,
+    alongside: Sequence[Background] = (),
+) -> None:
     """Serve until ``stop`` is set (by default: until SIGTERM or SIGINT)."""
     inflight = InFlight()
-    bot = make_bot(runtime)
+    bot = bot or make_bot(runtime)
     dispatcher = make_dispatcher(runtime.app, inflight)
     stop = stop or _stop_on_signals()
     publishing = None
+    started: list[Background] = []
     try:
         if not await retry_until_reachable("getMe", bot.me, stop):
             return
+        for work in alongside:
+            work.start()
+            started.append(work)
         # The command menu is cosmetic: publish it beside serving, not before it.
         publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))
         if runtime.settings.webhook_url:
@@ -157,6 +175,8 @@ async def run_telegram(runtime: Runtime, stop: asyncio.Event | None = None) -> N
             await _poll(bot, dispatcher, stop)
         await inflight.drain()
     finally:
+        for work in started:
+            work.shutdown(wait=False)
         if publishing is not None:
             publishing.cancel()
         await bot.session.close()

@@ -1,0 +1,144 @@
+"""Which reminders are due: for each deadline, its latest reminder slot, to the members of
+every unit that still owes it.
+
+Planning is idempotent: each message goes into the outbox under the key (deadline, unit,
+recipient, slot), so running the planner again, after a restart or on another replica, adds
+nothing. Only a deadline's latest slot is ever planned, so a bot that was down catches up with
+one reminder, not one per missed slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ChannelIdentity, Deadline, Person, Role, RoleGrant, Submission, Unit
+from bot.db.repositories import PlanRepository
+from bot.db.repositories.plan import DONE_STATUSES
+from bot.events import Button, Reply
+from bot.i18n import N_, Translator
+from bot.plan.schema import ReminderPolicy
+from bot.services.deadlines import time_left
+from bot.services.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    deadline: Deadline
+    unit: Unit
+    identity: ChannelIdentity
+    locale: str
+    slot: datetime
+
+    @property
+    def key(self) -> str:
+        return f"remind:{self.deadline.id}:{self.unit.id}:{self.identity.id}:{self.slot:%Y%m%d%H%M}"
+
+
+def slots(deadline: Deadline, zone: ZoneInfo) -> list[datetime]:
+    """Every reminder instant of a deadline, in UTC: days before, the due day, then overdue."""
+    policy = ReminderPolicy.model_validate(deadline.reminder_policy)
+    due_day = deadline.due_at.astimezone(zone).date()
+    offsets = [-days for days in policy.days_before]
+    offsets += range(
+        policy.overdue_every_days, policy.overdue_for_days + 1, policy.overdue_every_days
+    )
+    return sorted(
+        datetime.combine(due_day + timedelta(days=offset), policy.at, zone).astimezone(
+            deadline.due_at.tzinfo
+        )
+        for offset in offsets
+    )
+
+
+def current_slot(deadline: Deadline, zone: ZoneInfo, now: datetime) -> datetime | None:
+    """The latest slot not in the future, while it is still worth sending (not in quiet hours,
+    not after the reminder period ends); None otherwise."""
+    policy = ReminderPolicy.model_validate(deadline.reminder_policy)
+    if policy.is_quiet(now.astimezone(zone).time()):
+        return None
+    passed = [slot for slot in slots(deadline, zone) if slot <= now]
+    if not passed:
+        return None
+    last_slot = slots(deadline, zone)[-1]
+    if passed[-1] == last_slot and now - last_slot > timedelta(days=1):
+        return None  # the reminder period is over: the office's digest takes it from here
+    return passed[-1]
+
+
+async def plan(session: AsyncSession, now: datetime, zone: ZoneInfo) -> list[PlannedReminder]:
+    """The reminders due at ``now`` (each deadline's current slot), without writing anything."""
+    repo = PlanRepository(session)
+    active = await repo.active()
+    if active is None:
+        return []
+    planned = []
+    for deadline in await repo.deadlines(active):
+        slot = current_slot(deadline, zone, now)
+        if slot is not None:
+            planned += await _for_deadline(session, deadline, slot)
+    return planned
+
+
+async def send_due(session: AsyncSession, now: datetime, zone: ZoneInfo) -> int:
+    """Put the due reminders in the outbox; returns how many were new."""
+    planned = await plan(session, now, zone)
+    messages = [(p.key, p.identity.id, render(p, now, zone).to_dict()) for p in planned]
+    return await enqueue(session, messages, now)
+
+
+async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
+    """Units in the deadline's audience without a submission that counts (returned = owing)."""
+    audience = await PlanRepository(session).audience_unit_ids(deadline)
+    return audience - await _done_units(session, deadline)
+
+
+async def _for_deadline(
+    session: AsyncSession, deadline: Deadline, slot: datetime
+) -> list[PlannedReminder]:
+    owing = await owing_units(session, deadline)
+    if not owing:
+        return []
+    rows = await session.execute(
+        select(ChannelIdentity, Unit, Person.locale)
+        .join(Person, Person.id == ChannelIdentity.person_id)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(
+            RoleGrant.role.in_((Role.HEAD, Role.MEMBER)),
+            RoleGrant.unit_id.in_(owing),
+            ChannelIdentity.unreachable_since.is_(None),
+        )
+    )
+    return [
+        PlannedReminder(deadline, unit, identity, locale, slot) for identity, unit, locale in rows
+    ]
+
+
+async def _done_units(session: AsyncSession, deadline: Deadline) -> set[int]:
+    done = await session.scalars(
+        select(Submission.unit_id).where(
+            Submission.deadline_id == deadline.id, Submission.status.in_(DONE_STATUSES)
+        )
+    )
+    return set(done)
+
+
+def render(reminder: PlannedReminder, now: datetime, zone: ZoneInfo) -> Reply:
+    """The reminder in the recipient's language, with a button that opens (or resumes) the form."""
+    t = Translator(reminder.locale, zone)
+    deadline = reminder.deadline
+    left = time_left(t, deadline.due_at, now)
+    text = t(
+        N_("⏰ Reminder: {title}\nUnit: {unit}\nDue: {due} ({left})\nNot submitted yet."),
+        title=deadline.title_in(t.locale),
+        unit=reminder.unit.name,
+        due=t.datetime(deadline.due_at),
+        left=left,
+    )
+    button = Button(t(N_("📝 Fill it in now")), f"open:{deadline.id}")
+    return Reply(text, buttons=((button,),))

@@ -1,0 +1,69 @@
+"""The bot's timed work: plan reminders, send the outbox, the office's morning digest.
+
+Reminders are planned every quarter hour and once at start-up (which is the catch-up after
+downtime: the planner only ever sends each deadline's latest slot, once). Slots fall on the
+quarter hours of the plan's time zone, so an 08:00 reminder goes out at 08:00.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.runtime import Runtime
+from bot.services import digest, reminders
+from bot.services.outbox import DeliveryReport, Sender, deliver_due
+
+log = logging.getLogger(__name__)
+
+DELIVERY_EVERY_SECONDS = 2
+DIGEST_AT = {"hour": 8, "minute": 0}
+
+
+class Jobs:
+    def __init__(self, runtime: Runtime, senders: dict[str, Sender]) -> None:
+        self.runtime = runtime
+        self.senders = senders
+
+    async def remind(self) -> int:
+        zone = self.runtime.settings.zone
+        async with self.runtime.db.unit_of_work() as session:
+            planned = await reminders.send_due(session, self.runtime.clock.now(), zone)
+        if planned:
+            log.info("reminders planned: %s", planned)
+        return planned
+
+    async def morning_digest(self) -> int:
+        async with self.runtime.db.unit_of_work() as session:
+            return await digest.send(session, self.runtime.clock.now(), self.runtime.settings.zone)
+
+    async def deliver(self) -> DeliveryReport:
+        report = await deliver_due(self.runtime.db, self.senders, self.runtime.clock)
+        if report.sent or report.blocked or report.failed:
+            log.info("outbox: %s", report)
+        return report
+
+
+def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOScheduler:
+    zone = runtime.settings.zone
+    jobs = Jobs(runtime, senders)
+    scheduler = AsyncIOScheduler(timezone=zone)
+    # coalesce + one instance: a job that fell behind runs once, never twice at a time.
+    common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
+    scheduler.add_job(
+        jobs.remind,
+        CronTrigger(minute="0,15,30,45", timezone=zone),
+        id="reminders",
+        next_run_time=runtime.clock.now(),
+        **common,
+    )
+    scheduler.add_job(
+        jobs.deliver, IntervalTrigger(seconds=DELIVERY_EVERY_SECONDS), id="delivery", **common
+    )
+    scheduler.add_job(
+        jobs.morning_digest, CronTrigger(timezone=zone, **DIGEST_AT), id="digest", **common
+    )
+    return scheduler
