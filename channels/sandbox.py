@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -16,10 +16,11 @@ from bot.app import CoreApp
 from bot.clock import ManualClock, parse_local
 from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, UnitRepository
-from bot.events import Button, Identity, Incoming, Outcome
+from bot.events import Button, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Translator
 from bot.services import invites
 from bot.services.invites import InviteError
+from bot.services.outbox import Delivery, SendResult
 
 CHANNEL = "sandbox"
 PERSONA_ROLES = {"office": Role.OFFICE, "council": Role.COUNCIL}
@@ -57,6 +58,8 @@ class Sandbox:
         self.app = app
         self.clock = clock
         self.persona = persona
+        # What the scheduler would have done by now (reminders, digest): run after the clock moves.
+        self.catch_up: Callable[[], Awaitable[object]] | None = None
         self._read_line = read_line
         self._out = out
         self._choices: list[Button] = []
@@ -71,6 +74,7 @@ class Sandbox:
             )
         )
         await self._become(self.persona)
+        await self._run_scheduled()
         while (line := await self._next_line()) is not None:
             if line in ("/quit", "/exit"):
                 break
@@ -89,7 +93,7 @@ class Sandbox:
         if head == "/as":
             await self._switch(rest.strip())
         elif head == "/clock":
-            self._move_clock(rest.strip())
+            await self._move_clock(rest.strip())
         elif line.isdigit() and 1 <= int(line) <= len(self._choices):
             await self._send(
                 Incoming(
@@ -133,13 +137,27 @@ class Sandbox:
                 return None
             return issued.display_code
 
-    def _move_clock(self, argument: str) -> None:
+    async def _move_clock(self, argument: str) -> None:
         try:
             self.clock.set(parse_local(argument, self.app.settings.zone))
         except ValueError as error:
             self._say(str(error))
             return
         self._say(self._("Clock: {time}", time=self._.datetime(self.clock.now())))
+        await self._run_scheduled()
+
+    async def _run_scheduled(self) -> None:
+        if self.catch_up is not None:
+            await self.catch_up()
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        """The outbox's sender here: messages the bot sends on its own appear in the terminal."""
+        self._say(f"\n📨 {self._('Message for {who}:', who=chat_id)}")
+        if chat_id == self.persona.key:
+            self.render(Outcome([reply]))
+        else:
+            self._say(reply.text)
+        return SendResult(Delivery.SENT)
 
     async def _send(self, event: Incoming) -> None:
         self.render(await self.app.handle(event))

@@ -55,12 +55,15 @@ def _unit_entry(number: int, item: UnitDeadline, ctx: Context) -> str:
 
 async def _sector_section(ctx: Context) -> str:
     _ = ctx.t
-    items = await sector_deadlines(ctx.session, ctx.clock.now())
+    items = await sector_deadlines(ctx.session)
     if not items:
-        return _("The plan has no upcoming deadlines.")
-    lines = [_("Upcoming deadlines of the sector:")]
+        return _("The plan has no deadlines.")
+    lines = [_("Deadlines of the sector:")]
     for number, item in enumerate(items, 1):
-        counts = _("Submitted: {done}/{total} units", done=item.done, total=item.audience)
+        counts = _(
+            "Submitted: {done}/{total} units · missing: {missing}",
+            done=item.done, total=item.audience, missing=item.audience - item.done,
+        )
         lines.append(f"{_heading(number, item.deadline, ctx)}\n   {counts}")
     return "\n\n".join(lines) + _footnote(ctx, [item.deadline for item in items])
 

@@ -160,3 +160,60 @@ def test_roles_grant_to_a_bound_person(cli, database_url):
     assert (code, out.strip()) == (0, "Đã cấp vai trò.")
     _, people, _ = cli("people", "list")
     assert f"{person_id}\tNguyễn Văn A\tcouncil@SO\ttelegram" in people
+
+
+def test_remind_preview_lists_who_would_be_reminded_and_sends_nothing(cli, database_url):
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from bot.db.database import Database
+    from bot.db.models import OutboxMessage
+
+    cli("plan", "load")
+    _bind_head(database_url, "THPT-VIET-TRI", "Nguyễn Văn Bình")
+
+    code, out, _ = cli("remind", "--preview", "--at", "13/10/2016 08:00")
+
+    assert code == 0
+    assert "08:00 13/10/2016\tphase1-report\tTHPT-VIET-TRI\tNguyễn Văn Bình\ttelegram" in out
+    assert out.strip().endswith("Số nhắc nhở đến hạn lúc 08:00 13/10/2016: 2")
+
+    async def queued() -> int:
+        db = Database(database_url)
+        async with db.unit_of_work() as session:
+            count = await session.scalar(select(func.count()).select_from(OutboxMessage))
+        await db.dispose()
+        return count
+
+    assert asyncio.run(queued()) == 0
+    assert cli("remind", "--at", "31/02/2016")[0] == 2
+
+
+def _bind_head(database_url: str, unit_code: str, name: str) -> None:
+    import asyncio
+
+    from bot.clock import SystemClock
+    from bot.db.database import Database
+    from bot.db.models import Role
+    from bot.db.repositories import PeopleRepository, UnitRepository
+
+    async def bind() -> None:
+        db = Database(database_url)
+        async with db.unit_of_work() as session:
+            people = PeopleRepository(session)
+            identity = await people.add_person(
+                full_name=name,
+                locale="vi",
+                channel="telegram",
+                user_id="77",
+                chat_id="77",
+                now=SystemClock().now(),
+            )
+            unit = await UnitRepository(session).by_code(unit_code)
+            await people.grant(
+                identity.person, Role.HEAD, unit, now=SystemClock().now(), granted_by="t"
+            )
+        await db.dispose()
+
+    asyncio.run(bind())

@@ -117,7 +117,7 @@ async def test_office_sees_how_many_units_submitted(app, clock):
 
     entry = _entry(clerk.text, "20/10/2016")
     audience = await _units_but_root(app)
-    assert f"Đã nộp: 1/{audience} đơn vị" in entry
+    assert f"Đã nộp: 1/{audience} đơn vị · còn thiếu: {audience - 1}" in entry
 
 
 async def test_default_dates_are_marked(app, clock):

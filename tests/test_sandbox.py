@@ -30,7 +30,7 @@ def test_a_principal_is_bound_sees_deadlines_becomes_the_office_and_moves_the_cl
         "1",  # the first menu button: deadlines
         "/as office",
         "/deadlines",
-        "/clock 21/10/2016",
+        "/clock 21/10/2016 09:00",
         "/as unit THPT-VIET-TRI",
         "/deadlines",
         "/quit",
@@ -41,7 +41,9 @@ def test_a_principal_is_bound_sees_deadlines_becomes_the_office_and_moves_the_cl
     assert "còn 19 ngày" in out
     assert "Liên kết thành công! Bạn là cán bộ Văn phòng Sở" in out
     assert "Đã nộp: 0/" in out
-    assert "Đồng hồ: 00:00 21/10/2016" in out
+    assert "Đồng hồ: 09:00 21/10/2016" in out
+    assert "⏰ Nhắc hạn: Đăng ký thi đua (2016-2017)" in out  # the scheduler ran on the new date
+    assert "INFO" not in out
     assert "Hạn nộp của Trường THPT Việt Trì" in out
     assert "quá hạn 1 ngày" in out
 

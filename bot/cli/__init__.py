@@ -13,6 +13,7 @@ import logging
 import sys
 
 from bot.cli import admin, running
+from bot.cli.arguments import UsageError
 from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogMissingError
 from bot.plan import PlanError
@@ -20,7 +21,14 @@ from bot.services.invites import InviteError
 from bot.services.units_import import UnitImportError
 
 EXIT_BAD_INPUT = 2
-EXPECTED_ERRORS = (SettingsError, PlanError, InviteError, UnitImportError, CatalogMissingError)
+EXPECTED_ERRORS = (
+    SettingsError,
+    PlanError,
+    InviteError,
+    UnitImportError,
+    CatalogMissingError,
+    UsageError,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import arguments
-from bot.clock import SystemClock
+from bot.clock import SystemClock, parse_local
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import upgrade_async
@@ -13,7 +13,7 @@ from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, PlanRepository, UnitRepository
 from bot.plan import Plan, load_plan
 from bot.runtime import open_database
-from bot.services import invites
+from bot.services import invites, reminders
 from bot.services.invites import InviteError
 from bot.services.plan_store import store_plan
 from bot.services.units_import import import_units, read_units
@@ -27,6 +27,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _unit_commands(sub.add_parser("units", help="the unit list"))
     _invite_commands(sub.add_parser("invite", help="one-time invite codes"))
     _role_commands(sub.add_parser("roles", help="office and council roles"))
+    remind = sub.add_parser("remind", help="plan the reminders due now (or preview them)")
+    remind.add_argument("--preview", action="store_true", help="only print; send nothing")
+    remind.add_argument("--at", help='"DD/MM/YYYY HH:MM" in the plan\'s time zone (default: now)')
+    remind.set_defaults(command=remind_due)
     people = sub.add_parser("people", help="people bound to the bot")
     people_sub = people.add_subparsers(required=True, metavar="ACTION")
     people_sub.add_parser("list", help="everyone with their roles").set_defaults(
@@ -268,17 +272,17 @@ async def roles_revoke(args: argparse.Namespace, settings: Settings) -> None:
 async def _person(session, person_id: int):
     person = await PeopleRepository(session).person(person_id)
     if person is None:
-        raise InviteError(f"no person with id {person_id} (see 'thidua people list')")
+        raise arguments.UsageError(f"no person with id {person_id} (see 'thidua people list')")
     return person
 
 
 async def _role_unit(session, args: argparse.Namespace):
     if args.role in (Role.HEAD, Role.MEMBER) and not args.unit:
-        raise InviteError(f"role {args.role.value} needs --unit")
+        raise arguments.UsageError(f"role {args.role.value} needs --unit")
     units = UnitRepository(session)
     unit = await units.by_code(args.unit) if args.unit else await units.root()
     if unit is None:
-        raise InviteError(f"unknown unit {args.unit}")
+        raise arguments.UsageError(f"unknown unit {args.unit}")
     return unit
 
 
@@ -288,5 +292,27 @@ async def list_people(_args: argparse.Namespace, settings: Settings) -> None:
             roles = ", ".join(f"{g.role.value}@{g.unit.code}" for g in person.roles) or "-"
             channels = ", ".join(i.channel for i in person.identities)
             print(f"{person.id}\t{person.full_name}\t{roles}\t{channels}")
+
+    await _with_database(settings, work)
+
+
+async def remind_due(args: argparse.Namespace, settings: Settings) -> None:
+    """Who would be reminded at that moment; without --preview, also queue them for sending."""
+    try:
+        at = parse_local(args.at, settings.zone) if args.at else SystemClock().now()
+    except ValueError as error:
+        raise arguments.UsageError(f"--at: {error}") from None
+    _ = arguments.translator(settings)
+
+    async def work(session) -> None:
+        planned = await reminders.plan(session, at, settings.zone)
+        for item in planned:
+            print(
+                f"{_.datetime(item.slot)}\t{item.deadline.code}\t{item.unit.code}\t"
+                f"{item.name}\t{item.identity.channel}"
+            )
+        if not args.preview:
+            await reminders.send_due(session, at, settings.zone)
+        print(_("Reminders due at {time}: {count}", time=_.datetime(at), count=len(planned)))
 
     await _with_database(settings, work)

@@ -11,6 +11,10 @@ from bot.db.models import Role
 from bot.i18n import Translator
 
 
+class UsageError(ValueError):
+    """Bad input to a subcommand, found after parsing; the message is one printable line."""
+
+
 def role(value: str) -> Role:
     try:
         return Role(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -49,16 +50,20 @@ async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
 
 async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:
     from bot.db.models import Role
-    from channels.sandbox import Persona, Sandbox, first_school
+    from channels.sandbox import CHANNEL, Persona, Sandbox, first_school
+    from scheduler import Jobs
 
+    # The terminal is the chat here: log lines would interleave with the conversation.
+    logging.getLogger().setLevel(logging.WARNING)
     args.db.parent.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{args.db}"})
     clock = ManualClock(_start(args.date, settings))
     runtime = await build_runtime(settings, clock)
     try:
         unit = (args.unit or await first_school(runtime.app)).upper()
-        principal = Persona(f"head:{unit}", Role.HEAD, unit)
-        await Sandbox(runtime.app, clock, principal).run()
+        sandbox = Sandbox(runtime.app, clock, Persona(f"head:{unit}", Role.HEAD, unit))
+        sandbox.catch_up = Jobs(runtime, {CHANNEL: sandbox}).catch_up
+        await sandbox.run()
     finally:
         await runtime.db.dispose()
 

@@ -58,16 +58,17 @@ async def unit_deadlines(session: AsyncSession, unit: Unit, now: datetime) -> li
     return overdue[-SHOWN_OVERDUE:] + upcoming[:SHOWN_UPCOMING]
 
 
-async def sector_deadlines(session: AsyncSession, now: datetime) -> list[SectorDeadline]:
-    """The sector's next deadlines with how many units have submitted, for office and council."""
+async def sector_deadlines(session: AsyncSession) -> list[SectorDeadline]:
+    """Every deadline of the plan with how many units have submitted, for office and council."""
     repo = PlanRepository(session)
     plan = await repo.active()
     if plan is None:
         return []
-    upcoming = [d for d in await repo.deadlines(plan) if d.due_at >= now][:SHOWN_UPCOMING]
-    done = await repo.done_counts(upcoming)
+    deadlines = await repo.deadlines(plan)
+    done = await repo.done_counts(deadlines)
     return [
-        SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d))) for d in upcoming
+        SectorDeadline(d, done.get(d.id, 0), len(await repo.audience_unit_ids(d)))
+        for d in deadlines
     ]
 
 

@@ -32,6 +32,7 @@ class PlannedReminder:
     unit: Unit
     identity: ChannelIdentity
     locale: str
+    name: str
     slot: datetime
 
     @property
@@ -104,7 +105,7 @@ async def _for_deadline(
     if not owing:
         return []
     rows = await session.execute(
-        select(ChannelIdentity, Unit, Person.locale)
+        select(ChannelIdentity, Unit, Person.locale, Person.full_name)
         .join(Person, Person.id == ChannelIdentity.person_id)
         .join(RoleGrant, RoleGrant.person_id == Person.id)
         .join(Unit, Unit.id == RoleGrant.unit_id)
@@ -115,7 +116,8 @@ async def _for_deadline(
         )
     )
     return [
-        PlannedReminder(deadline, unit, identity, locale, slot) for identity, unit, locale in rows
+        PlannedReminder(deadline, unit, identity, locale, name, slot)
+        for identity, unit, locale, name in rows
     ]
 
 
