@@ -15,7 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.db.models import Role
-from bot.events import Outcome, Reply
+from bot.events import Button, Outcome, Reply
 from bot.runtime import Runtime
 from channels.telegram.runner import run_telegram
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -336,3 +336,29 @@ async def test_a_document_sent_over_telegram_is_kept_with_the_report(bot, app, c
         "application/pdf",
     )
     assert kept.file_ref  # the Telegram file_id, to send the file on to the office later
+
+
+async def test_the_outbox_sender_reports_what_telegram_answered(fake, app):
+    from bot.services.outbox import Delivery
+    from channels.telegram.runner import make_bot
+    from channels.telegram.sender import TelegramSender
+
+    fake.user_sends_text(USER, "hi")  # a chat the bot may write to
+    bot = make_bot(runtime_on(fake, app))
+    sender = TelegramSender(bot)
+    reminder = Reply("⏰ Nhắc hạn <báo cáo>", buttons=((Button("📝 Điền ngay", "open:1"),),))
+
+    assert (await sender.send(str(USER), reminder)).outcome is Delivery.SENT
+    fake.fail_next("sendMessage", 429, retry_after=7)
+    throttled = await sender.send(str(USER), reminder)
+    fake.fail_next("sendMessage", 502)
+    broken = await sender.send(str(USER), reminder)
+    fake.block_user(USER)
+    blocked = await sender.send(str(USER), reminder)
+    await bot.session.close()
+
+    assert (throttled.outcome, throttled.retry_after) == (Delivery.RETRY, 7)
+    assert broken.outcome is Delivery.RETRY
+    assert blocked.outcome is Delivery.BLOCKED
+    assert fake.sent[0].plain_text == "⏰ Nhắc hạn <báo cáo>"
+    assert button_data(fake.sent[0]) == {"📝 Điền ngay": "open:1"}

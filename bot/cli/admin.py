@@ -308,8 +308,8 @@ async def remind_due(args: argparse.Namespace, settings: Settings) -> None:
         planned = await reminders.plan(session, at, settings.zone)
         for item in planned:
             print(
-                f"{_.datetime(item.slot)}\t{item.deadline.code}\t{item.unit.code}\t"
-                f"{item.name}\t{item.identity.channel}"
+                f"{_.datetime(item.slot)}\t{item.deadline.code}\t{item.unit_code}\t"
+                f"{item.name}\t{item.channel}"
             )
         if not args.preview:
             await reminders.send_due(session, at, settings.zone)

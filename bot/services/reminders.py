@@ -28,16 +28,17 @@ from bot.services.outbox import enqueue
 
 @dataclass(frozen=True)
 class PlannedReminder:
+    """One reminder to one account; plain values, as a province plans tens of thousands."""
+
     deadline: Deadline
-    unit: Unit
-    identity: ChannelIdentity
+    slot: datetime
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    identity_id: int
+    channel: str
     locale: str
     name: str
-    slot: datetime
-
-    @property
-    def key(self) -> str:
-        return f"remind:{self.deadline.id}:{self.unit.id}:{self.identity.id}:{self.slot:%Y%m%d%H%M}"
 
 
 def slots(deadline: Deadline, zone: ZoneInfo) -> list[datetime]:
@@ -81,15 +82,14 @@ async def plan(session: AsyncSession, now: datetime, zone: ZoneInfo) -> list[Pla
     for deadline in await repo.deadlines(active):
         slot = current_slot(deadline, zone, now)
         if slot is not None:
-            planned += await _for_deadline(session, deadline, slot)
+            planned += await recipients(session, deadline, slot)
     return planned
 
 
 async def send_due(session: AsyncSession, now: datetime, zone: ZoneInfo) -> int:
     """Put the due reminders in the outbox; returns how many were new."""
     planned = await plan(session, now, zone)
-    messages = [(p.key, p.identity.id, render(p, now, zone).to_dict()) for p in planned]
-    return await enqueue(session, messages, now)
+    return await enqueue(session, rendered(planned, now, zone), now)
 
 
 async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
@@ -98,14 +98,22 @@ async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
     return audience - await _done_units(session, deadline)
 
 
-async def _for_deadline(
+async def recipients(
     session: AsyncSession, deadline: Deadline, slot: datetime
 ) -> list[PlannedReminder]:
     owing = await owing_units(session, deadline)
     if not owing:
         return []
     rows = await session.execute(
-        select(ChannelIdentity, Unit, Person.locale, Person.full_name)
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            ChannelIdentity.id,
+            ChannelIdentity.channel,
+            Person.locale,
+            Person.full_name,
+        )
         .join(Person, Person.id == ChannelIdentity.person_id)
         .join(RoleGrant, RoleGrant.person_id == Person.id)
         .join(Unit, Unit.id == RoleGrant.unit_id)
@@ -115,10 +123,7 @@ async def _for_deadline(
             ChannelIdentity.unreachable_since.is_(None),
         )
     )
-    return [
-        PlannedReminder(deadline, unit, identity, locale, name, slot)
-        for identity, unit, locale, name in rows
-    ]
+    return [PlannedReminder(deadline, slot, *row) for row in rows]
 
 
 async def _done_units(session: AsyncSession, deadline: Deadline) -> set[int]:
@@ -130,17 +135,48 @@ async def _done_units(session: AsyncSession, deadline: Deadline) -> set[int]:
     return set(done)
 
 
-def render(reminder: PlannedReminder, now: datetime, zone: ZoneInfo) -> Reply:
-    """The reminder in the recipient's language, with a button that opens (or resumes) the form."""
-    t = Translator(reminder.locale, zone)
-    deadline = reminder.deadline
-    left = time_left(t, deadline.due_at, now)
+UNIT_PLACEHOLDER = "\x00unit\x00"  # cannot occur in a unit's name
+
+
+def rendered(
+    planned: list[PlannedReminder], now: datetime, zone: ZoneInfo
+) -> list[tuple[str, int, dict]]:
+    """Outbox messages (key, account, payload), keyed by (deadline, unit, account, slot).
+
+    A province plans tens of thousands at once: the text is composed once per deadline and
+    language, and members of a unit who share a language share one payload.
+    """
+    templates: dict[tuple[int, str], tuple[str, list]] = {}
+    payloads: dict[tuple[int, int, str], dict] = {}
+    messages = []
+    for reminder in planned:
+        deadline, locale = reminder.deadline, reminder.locale
+        if (deadline.id, locale) not in templates:
+            templates[deadline.id, locale] = _template(deadline, now, Translator(locale, zone))
+        shared = (deadline.id, reminder.unit_id, locale)
+        if shared not in payloads:
+            text, buttons = templates[deadline.id, locale]
+            payloads[shared] = {
+                "text": text.replace(UNIT_PLACEHOLDER, reminder.unit_name),
+                "buttons": buttons,
+            }
+        messages.append((_key(reminder), reminder.identity_id, payloads[shared]))
+    return messages
+
+
+def _key(reminder: PlannedReminder) -> str:
+    slot = reminder.slot.strftime("%Y%m%d%H%M")
+    return f"remind:{reminder.deadline.id}:{reminder.unit_id}:{reminder.identity_id}:{slot}"
+
+
+def _template(deadline: Deadline, now: datetime, t: Translator) -> tuple[str, list]:
+    """The reminder in one language, with a button that opens (or resumes) the form."""
     text = t(
         N_("⏰ Reminder: {title}\nUnit: {unit}\nDue: {due} ({left})\nNot submitted yet."),
         title=deadline.title_in(t.locale),
-        unit=reminder.unit.name,
+        unit=UNIT_PLACEHOLDER,
         due=t.datetime(deadline.due_at),
-        left=left,
+        left=time_left(t, deadline.due_at, now),
     )
     button = Button(t(N_("📝 Fill it in now")), f"open:{deadline.id}")
-    return Reply(text, buttons=((button,),))
+    return text, Reply(text, buttons=((button,),)).to_dict()["buttons"]
