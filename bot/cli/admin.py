@@ -136,7 +136,10 @@ async def plan_show(args: argparse.Namespace, settings: Settings) -> None:
 
 async def _active_plan(session) -> Plan | None:
     record = await PlanRepository(session).active()
-    return Plan.model_validate(record.source) if record else None
+    if record is None:
+        return None
+    await session.refresh(record, ["source"])
+    return Plan.model_validate(record.source)
 
 
 def describe_plan(plan: Plan, _) -> str:

@@ -6,6 +6,8 @@ Repositories and services only ``flush``; the unit of work commits once at the e
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +29,10 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and every unit of work writes. Queueing them here
+        # costs nothing; letting them contend makes SQLite sleep and retry, which costs
+        # seconds at the tail under load. PostgreSQL needs no such thing.
+        self._one_writer = asyncio.Lock() if self.is_sqlite else contextlib.nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
@@ -39,7 +45,7 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+        async with self._one_writer, self._sessions() as session:
             try:
                 yield session
                 await session.commit()

@@ -193,7 +193,8 @@ class Plan(Base):
     start_year: Mapped[int]
     end_year: Mapped[int]
     # The plan file as loaded, so what the bot runs on can always be shown and compared.
-    source: Mapped[dict[str, Any]]
+    # Deferred: about 20 KB of JSON that no conversation step needs.
+    source: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     loaded_at: Mapped[datetime]
 
 

@@ -1,7 +1,7 @@
 """The persistent outbox: messages the bot sends on its own (reminders, digests, broadcasts).
 
-A message is written once under a unique key, then delivered by :func:`deliver_due`, one row
-per transaction: a crash loses nothing, and a message already marked sent is never sent again.
+A message is written once under a unique key, then delivered by :func:`deliver_due`: a crash
+loses nothing, and a message recorded as sent is never sent again.
 Each channel supplies a :class:`Sender` that reports what the platform said.
 """
 
@@ -30,6 +30,9 @@ INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
+# While one worker sends a message, others leave it alone. If the worker dies after sending
+# but before recording it, the message goes out again once the lease ends: at least once.
+SEND_LEASE = timedelta(minutes=5)
 
 
 class Delivery(enum.Enum):
@@ -88,15 +91,24 @@ async def enqueue(
 async def deliver_due(
     db: Database, senders: dict[str, Sender], clock: Clock, *, limit: int = 100
 ) -> DeliveryReport:
-    """Send what is due, each in its own transaction; rows claimed with SKIP LOCKED so that
-    two workers never send the same message."""
+    """Send what is due. Each message is claimed with a lease in one short transaction, sent
+    outside any transaction (a network call must not hold the database), then recorded."""
     report = DeliveryReport()
     for _ in range(limit):
         async with db.unit_of_work() as session:
             message = await _claim_next(session, clock.now(), senders)
             if message is None:
                 break
-            await _deliver(session, message, senders[message.identity.channel], clock.now(), report)
+            message.next_attempt_at = clock.now() + SEND_LEASE
+            claimed = (message.id, message.identity.channel, message.identity.chat_id)
+            reachable = message.identity.unreachable_since is None
+            reply = Reply.from_dict(message.payload)
+        result = await senders[claimed[1]].send(claimed[2], reply) if reachable else None
+        async with db.unit_of_work() as session:
+            message = await session.get(
+                OutboxMessage, claimed[0], options=[joinedload(OutboxMessage.identity)]
+            )
+            _record(message, result, clock.now(), report)
     return report
 
 
@@ -119,24 +131,19 @@ async def _claim_next(
     return await session.scalar(query)
 
 
-async def _deliver(
-    session: AsyncSession,
-    message: OutboxMessage,
-    sender: Sender,
-    now: datetime,
-    report: DeliveryReport,
+def _record(
+    message: OutboxMessage, result: SendResult | None, now: datetime, report: DeliveryReport
 ) -> None:
-    identity = message.identity
-    if identity.unreachable_since is not None:
+    """What the platform said; ``None``: the person was already known to be unreachable."""
+    if result is None:
         _finish(message, OutboxStatus.FAILED, "unreachable", report, "blocked")
         return
-    result = await sender.send(identity.chat_id, Reply.from_dict(message.payload))
     message.attempts += 1
     if result.outcome is Delivery.SENT:
         message.sent_at = now
         _finish(message, OutboxStatus.SENT, None, report, "sent")
     elif result.outcome is Delivery.BLOCKED:
-        identity.unreachable_since = now
+        message.identity.unreachable_since = now
         _finish(message, OutboxStatus.FAILED, result.error or "blocked", report, "blocked")
     elif message.attempts >= MAX_ATTEMPTS:
         _finish(message, OutboxStatus.FAILED, result.error, report, "failed")
