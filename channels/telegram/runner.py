@@ -26,6 +26,16 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramServerError,
 )
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    GetMe,
+    GetUpdates,
+    SendMessage,
+    SetMyCommands,
+    SetWebhook,
+)
+from aiogram.methods.base import Response
 from aiogram.types import BotCommand, CallbackQuery, Message, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -43,6 +53,21 @@ from channels.telegram.commands import published_commands
 
 log = logging.getLogger(__name__)
 
+# aiogram parses every answer as pydantic's Response[T]; pydantic keeps those generic classes
+# only weakly, so garbage collection drops them and each request rebuilds one (milliseconds).
+# Holding the ones the bot uses keeps them built.
+PINNED_RESPONSE_TYPES = [
+    Response[method.__returning__]
+    for method in (
+        GetMe,
+        GetUpdates,
+        SendMessage,
+        AnswerCallbackQuery,
+        DeleteWebhook,
+        SetWebhook,
+        SetMyCommands,
+    )
+]
 SHUTDOWN_GRACE_SECONDS = 8.0  # SIGTERM to exit must stay under 10 s
 MAX_BACKOFF_SECONDS = 60.0
 
