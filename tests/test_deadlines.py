@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.db.models import Deadline, Role, Submission, SubmissionStatus, Unit
+from bot.db.models import Role, SubmissionStatus, Unit
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code
+from tests.helpers import Person, issue_code, record_submission
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"  # in pilot models 1 and 6
 NOT_IN_A_MODEL = "PGD-HA-HOA"  # the plan puts it in no pilot model
@@ -18,23 +18,6 @@ async def bound(app, clock, role: Role, unit: str | None = None, language: str =
     person = Person.new(app, language=language)
     await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
     return person
-
-
-async def submit(app, clock, unit_code: str, deadline_code: str, status=SubmissionStatus.SUBMITTED):
-    async with app.db.unit_of_work() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
-        deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
-        session.add(
-            Submission(
-                reference=f"R-{unit.id}-{deadline.id}",
-                unit_id=unit.id,
-                deadline_id=deadline.id,
-                status=status,
-                version=1,
-                first_submitted_at=clock.now(),
-                updated_at=clock.now(),
-            )
-        )
 
 
 async def test_a_principal_sees_the_phase_one_report_due_at_the_end_of_20_october(app, clock):
@@ -51,8 +34,7 @@ async def test_a_principal_sees_the_phase_one_report_due_at_the_end_of_20_octobe
 
 async def test_a_submitted_report_shows_as_submitted(app, clock):
     principal = await bound(app, clock, Role.HEAD, SCHOOL)
-    phase_one = await _phase_one_code(app)
-    await submit(app, clock, SCHOOL, phase_one)
+    await record_submission(app.db, clock, SCHOOL, "phase1_report")
 
     await principal.says("/deadlines")
 
@@ -62,7 +44,7 @@ async def test_a_submitted_report_shows_as_submitted(app, clock):
 
 async def test_a_returned_report_is_still_owed(app, clock):
     principal = await bound(app, clock, Role.HEAD, SCHOOL)
-    await submit(app, clock, SCHOOL, await _phase_one_code(app), SubmissionStatus.RETURNED)
+    await record_submission(app.db, clock, SCHOOL, "phase1_report", SubmissionStatus.RETURNED)
 
     await principal.says("/deadlines")
 
@@ -111,7 +93,7 @@ async def test_dates_read_dd_mm_yyyy_in_english_too(app, clock):
 
 async def test_office_sees_how_many_units_submitted(app, clock):
     clerk = await bound(app, clock, Role.OFFICE)
-    await submit(app, clock, SCHOOL, await _phase_one_code(app))
+    await record_submission(app.db, clock, SCHOOL, "phase1_report")
 
     await clerk.says("/deadlines")
 
@@ -128,14 +110,6 @@ async def test_default_dates_are_marked(app, clock):
 
     assert "15/01/2017*" in principal.text  # the plan only says "end of semester I"
     assert "Ngày dự kiến" in principal.text
-
-
-async def _phase_one_code(app) -> str:
-    async with app.db.unit_of_work() as session:
-        deadline = await session.scalar(
-            select(Deadline).where(Deadline.form_code == "phase1_report")
-        )
-    return deadline.code
 
 
 async def _units_but_root(app) -> int:

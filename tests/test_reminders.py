@@ -10,10 +10,8 @@ from sqlalchemy import select
 from bot.db.database import Database
 from bot.db.models import (
     ChannelIdentity,
-    Deadline,
     OutboxMessage,
     Role,
-    Submission,
     SubmissionStatus,
     Unit,
 )
@@ -23,7 +21,7 @@ from bot.services import reminders
 from bot.services.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code
+from tests.helpers import Person, issue_code, record_submission
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"
@@ -101,7 +99,7 @@ async def test_each_owing_member_gets_exactly_the_configured_reminders(app, cloc
 async def test_a_unit_that_submits_gets_no_more_reminders_for_that_report(app, clock, jobs, sender):
     principal = await bind(app, clock, Role.HEAD, SUBMITTING)
     await run_until(jobs, clock, datetime(2016, 10, 10, 9, 0, tzinfo=VIETNAM))
-    await _submit(app, clock, SUBMITTING, "phase1_report")
+    await record_submission(app.db, clock, SUBMITTING, "phase1_report")
 
     await run_until(jobs, clock, THE_21ST)
 
@@ -111,7 +109,7 @@ async def test_a_unit_that_submits_gets_no_more_reminders_for_that_report(app, c
 
 async def test_a_returned_report_is_reminded_again(app, clock, jobs, sender):
     principal = await bind(app, clock, Role.HEAD, SUBMITTING)
-    await _submit(app, clock, SUBMITTING, "phase1_report", SubmissionStatus.RETURNED)
+    await record_submission(app.db, clock, SUBMITTING, "phase1_report", SubmissionStatus.RETURNED)
     await run_until(jobs, clock, THE_21ST)
     assert sender.reminders_to(principal, PHASE1) == 5
 
@@ -228,7 +226,7 @@ async def test_the_office_digest_lists_overdue_units_and_unreachable_people(
 ):
     office = await bind(app, clock, Role.OFFICE)
     blocked = await bind(app, clock, Role.HEAD, OWING)
-    await _submit(app, clock, SUBMITTING, "phase1_report")
+    await record_submission(app.db, clock, SUBMITTING, "phase1_report")
     async with app.db.unit_of_work() as session:
         identity = await session.scalar(
             select(ChannelIdentity).where(ChannelIdentity.user_id == blocked.identity.user_id)
@@ -248,22 +246,3 @@ async def test_the_office_digest_lists_overdue_units_and_unreachable_people(
     assert "(giai đoạn 1) (2016-2017) (hạn 20/10/2016)" in digests[0]
     assert f"{audience - 1} đơn vị chưa nộp" in digests[0]  # all but the one that submitted
     assert f"Không liên lạc được (đã chặn bot): {blocked.identity.display_name}" in digests[0]
-
-
-async def _submit(app, clock, unit_code, form_code, status=SubmissionStatus.SUBMITTED):
-    async with app.db.unit_of_work() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
-        deadline = await session.scalar(
-            select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
-        )
-        session.add(
-            Submission(
-                reference=f"R-{unit.id}",
-                unit_id=unit.id,
-                deadline_id=deadline.id,
-                status=status,
-                version=1,
-                first_submitted_at=clock.now(),
-                updated_at=clock.now(),
-            )
-        )
