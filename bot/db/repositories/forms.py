@@ -50,9 +50,6 @@ class FormRepository:
             )
         )
 
-    async def submission_by_id(self, submission_id: int) -> Submission | None:
-        return await self.session.get(Submission, submission_id)
-
     async def latest_version(self, submission: Submission) -> SubmissionVersion | None:
         return await self.session.scalar(
             select(SubmissionVersion).where(
@@ -60,14 +57,6 @@ class FormRepository:
                 SubmissionVersion.number == submission.version,
             )
         )
-
-    async def versions(self, submission: Submission) -> list[SubmissionVersion]:
-        query = (
-            select(SubmissionVersion)
-            .where(SubmissionVersion.submission_id == submission.id)
-            .order_by(SubmissionVersion.number)
-        )
-        return list(await self.session.scalars(query))
 
 
 def _with_deadline() -> Select[tuple[FormDraft]]:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -89,7 +88,3 @@ class PlanRepository:
             .group_by(Submission.deadline_id)
         )
         return {deadline_id: done for deadline_id, done in await self.session.execute(query)}
-
-    async def touch(self, plan: Plan, now: datetime) -> None:
-        plan.loaded_at = now
-        await self.session.flush()

@@ -14,12 +14,6 @@ class UnitRepository:
     async def by_code(self, code: str) -> Unit | None:
         return await self.session.scalar(select(Unit).where(Unit.code == code))
 
-    async def by_codes(self, codes: set[str]) -> dict[str, Unit]:
-        if not codes:
-            return {}
-        rows = await self.session.scalars(select(Unit).where(Unit.code.in_(codes)))
-        return {unit.code: unit for unit in rows}
-
     async def root(self) -> Unit | None:
         query = select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1)
         return await self.session.scalar(query)
