@@ -115,8 +115,9 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
     if draft is None or draft.person_id != ctx.person.id or not parts[2].isdigit():
         return await _gone(ctx)
     opened = await _resume(draft, ctx)
-    await repo.pause_all(ctx.person)
-    draft.active = True
+    if not draft.active:  # a button of a form put aside: it becomes the one in progress
+        await repo.pause_all(ctx.person)
+        draft.active = True
     return await _advance(opened, opened.flow.press(parts[3], int(parts[2])), ctx)
 
 

@@ -415,3 +415,31 @@ async def test_opening_submitting_and_refusals_are_audited(app, clock):
     async with app.db.unit_of_work() as session:
         actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-2:] == ["form.open", "submission.save"]
+
+
+async def test_a_submission_that_lands_between_check_and_insert_is_refused_cleanly(
+    app, clock, monkeypatch
+):
+    from bot.db.repositories import FormRepository
+
+    head = await principal_of(app, clock)
+    member = Person.new(app)
+    await member.says(f"/start {await issue_code(app.db, clock, Role.MEMBER, SCHOOL)}")
+    for person in (head, member):
+        await person.says("/register")
+        for answer in ("1", "bo qua", "xong", "Chỉ tiêu", "khong", "bo qua", "gui"):
+            await person.says(answer)
+    await head.presses(_verb(head, "yes"))
+
+    real_lookup = FormRepository.submission
+    misses = iter([True])
+
+    async def blind_once(self, unit_id, deadline_id):
+        # The other member's save commits right after this check, as under a real race.
+        return None if next(misses, False) else await real_lookup(self, unit_id, deadline_id)
+
+    monkeypatch.setattr(FormRepository, "submission", blind_once)
+    await member.presses(_verb(member, "yes"))
+
+    assert "Chưa lưu" in member.text
+    assert len(await submissions(app)) == 1

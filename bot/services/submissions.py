@@ -111,7 +111,7 @@ async def _first(
             session.add(submission)
     except IntegrityError:
         # Another member (or replica) submitted first: theirs stands, this one is stale.
-        session.expunge(submission)
+        # (Rolling back the savepoint already took the failed row out of the session.)
         raise SubmitRefused(
             SubmitRefused.STALE,
             await FormRepository(session).submission(draft.unit_id, draft.deadline_id),
