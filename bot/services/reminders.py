@@ -16,9 +16,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ChannelIdentity, Deadline, Person, Role, RoleGrant, Submission, Unit
+from bot.db.models import (
+    ChannelIdentity,
+    Deadline,
+    ModelAssignment,
+    Person,
+    Role,
+    RoleGrant,
+    Unit,
+)
 from bot.db.repositories import PlanRepository
-from bot.db.repositories.plan import DONE_STATUSES
+from bot.db.repositories.plan import audience_query, done_query
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
 from bot.plan.schema import ReminderPolicy
@@ -94,16 +102,15 @@ async def send_due(session: AsyncSession, now: datetime, zone: ZoneInfo) -> int:
 
 async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
     """Units in the deadline's audience without a submission that counts (returned = owing)."""
-    audience = await PlanRepository(session).audience_unit_ids(deadline)
-    return audience - await _done_units(session, deadline)
+    owing = audience_query(deadline).where(_unit_id(deadline).not_in(done_query(deadline)))
+    return set(await session.scalars(owing))
 
 
 async def recipients(
     session: AsyncSession, deadline: Deadline, slot: datetime
 ) -> list[PlannedReminder]:
-    owing = await owing_units(session, deadline)
-    if not owing:
-        return []
+    """Every reachable head and member of the units that still owe the deadline: one query,
+    the audience and the submissions as subqueries rather than thousands of unit ids."""
     rows = await session.execute(
         select(
             Unit.id,
@@ -119,20 +126,17 @@ async def recipients(
         .join(Unit, Unit.id == RoleGrant.unit_id)
         .where(
             RoleGrant.role.in_((Role.HEAD, Role.MEMBER)),
-            RoleGrant.unit_id.in_(owing),
+            RoleGrant.unit_id.in_(audience_query(deadline)),
+            RoleGrant.unit_id.not_in(done_query(deadline)),
             ChannelIdentity.unreachable_since.is_(None),
         )
     )
     return [PlannedReminder(deadline, slot, *row) for row in rows]
 
 
-async def _done_units(session: AsyncSession, deadline: Deadline) -> set[int]:
-    done = await session.scalars(
-        select(Submission.unit_id).where(
-            Submission.deadline_id == deadline.id, Submission.status.in_(DONE_STATUSES)
-        )
-    )
-    return set(done)
+def _unit_id(deadline: Deadline):
+    """The unit-id column of the audience query (Unit.id, or the model assignment's)."""
+    return Unit.id if deadline.audience != "models" else ModelAssignment.unit_id
 
 
 UNIT_PLACEHOLDER = "\x00unit\x00"  # cannot occur in a unit's name
@@ -148,6 +152,7 @@ def rendered(
     """
     templates: dict[tuple[int, str], tuple[str, list]] = {}
     payloads: dict[tuple[int, int, str], dict] = {}
+    slot_tags: dict[datetime, str] = {}
     messages = []
     for reminder in planned:
         deadline, locale = reminder.deadline, reminder.locale
@@ -160,13 +165,11 @@ def rendered(
                 "text": text.replace(UNIT_PLACEHOLDER, reminder.unit_name),
                 "buttons": buttons,
             }
-        messages.append((_key(reminder), reminder.identity_id, payloads[shared]))
+        if reminder.slot not in slot_tags:
+            slot_tags[reminder.slot] = reminder.slot.strftime("%Y%m%d%H%M")
+        key = f"remind:{deadline.id}:{reminder.unit_id}:{reminder.identity_id}:"
+        messages.append((key + slot_tags[reminder.slot], reminder.identity_id, payloads[shared]))
     return messages
-
-
-def _key(reminder: PlannedReminder) -> str:
-    slot = reminder.slot.strftime("%Y%m%d%H%M")
-    return f"remind:{reminder.deadline.id}:{reminder.unit_id}:{reminder.identity_id}:{slot}"
 
 
 def _template(deadline: Deadline, now: datetime, t: Translator) -> tuple[str, list]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -61,17 +61,7 @@ class PlanRepository:
         return list(await self.session.scalars(select(Target).where(Target.plan_id == plan.id)))
 
     async def audience_unit_ids(self, deadline: Deadline) -> set[int]:
-        if deadline.audience == "models":
-            query = (
-                select(ModelAssignment.unit_id)
-                .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
-                .where(PilotModel.plan_id == deadline.plan_id)
-            )
-            if deadline.audience_models:
-                query = query.where(PilotModel.number.in_(deadline.audience_models))
-        else:
-            query = select(Unit.id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))
-        return set(await self.session.scalars(query))
+        return set(await self.session.scalars(audience_query(deadline)))
 
     async def submissions_of_unit(self, unit: Unit) -> dict[int, Submission]:
         rows = await self.session.scalars(select(Submission).where(Submission.unit_id == unit.id))
@@ -88,3 +78,25 @@ class PlanRepository:
             .group_by(Submission.deadline_id)
         )
         return {deadline_id: done for deadline_id, done in await self.session.execute(query)}
+
+
+def audience_query(deadline: Deadline) -> Select[tuple[int]]:
+    """The ids of the units that owe a deadline: every unit but the root, or the units of the
+    pilot models it names. A query, so callers can use it inside theirs."""
+    if deadline.audience != "models":
+        return select(Unit.id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))
+    query = (
+        select(ModelAssignment.unit_id)
+        .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
+        .where(PilotModel.plan_id == deadline.plan_id)
+    )
+    if deadline.audience_models:
+        query = query.where(PilotModel.number.in_(deadline.audience_models))
+    return query
+
+
+def done_query(deadline: Deadline) -> Select[tuple[int]]:
+    """The ids of the units whose submission for the deadline counts as done."""
+    return select(Submission.unit_id).where(
+        Submission.deadline_id == deadline.id, Submission.status.in_(DONE_STATUSES)
+    )
