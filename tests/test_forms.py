@@ -443,3 +443,21 @@ async def test_a_submission_that_lands_between_check_and_insert_is_refused_clean
 
     assert "Chưa lưu" in member.text
     assert len(await submissions(app)) == 1
+
+
+async def test_a_table_left_empty_cannot_be_submitted_through_the_review(app, clock):
+    principal = await principal_of(app, clock)
+    await principal.says("/register")
+    for answer in ("1", "bo qua", "xong", "Chỉ tiêu", "co"):  # yes, the unit has initiatives
+        await principal.says(answer)
+    assert "Sáng kiến" in principal.text  # the table's menu, still empty
+    await principal.says("quay lai")
+    await principal.says("khong")
+    await principal.says("bo qua")  # no signed copy: the review screen
+    await principal.says("5")  # change "initiatives?" back to yes, from the review
+    await principal.says("co")
+
+    await principal.says("gui")
+
+    assert "Còn thiếu câu trả lời bắt buộc" in principal.text
+    assert "Sáng kiến" in principal.text

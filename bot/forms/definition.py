@@ -24,4 +24,9 @@ class FormDefinition:
         return [f for f in self.fields if f.show_if is None or f.show_if.holds(answers)]
 
     def missing(self, answers: dict[str, Any]) -> list[Field]:
-        return [f for f in self.visible(answers) if not f.optional and f.key not in answers]
+        """Required questions without a complete answer, in order."""
+        return [
+            f
+            for f in self.visible(answers)
+            if not f.optional and not f.complete(answers.get(f.key))
+        ]

@@ -88,6 +88,10 @@ class Field:
         """Whether a stored value is still valid (for drafts made under an older version)."""
         return value is not None
 
+    def complete(self, value: Any) -> bool:
+        """Whether a stored answer is enough to submit (a table may need a number of rows)."""
+        return value is not None
+
 
 def _typed(answer: Answer) -> str:
     if answer.text is None or not answer.text.strip():
@@ -337,6 +341,9 @@ class Group(Field):
             return env.t(N_("(none)"))
         rows = (self.summary(item, env) for item in value)
         return "\n".join(f"  {number}. {row}" for number, row in enumerate(rows, 1))
+
+    def complete(self, value: Any) -> bool:
+        return isinstance(value, list) and len(value) >= self.min_items
 
     def summary(self, item: dict[str, Any], env: Env) -> str:
         """A row in one line, each answer shown as the person would read it."""
