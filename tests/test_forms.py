@@ -357,9 +357,8 @@ def _verb(person: Person, verb: str) -> str:
     return form_verbs(person)[verb]
 
 
-async def test_two_members_submitting_at_the_same_moment_make_one_submission(app, clock):
-    import asyncio
-
+async def two_members_about_to_submit(app, clock) -> tuple[Person, Person]:
+    """The head and a member of one unit, each with a registration at its confirmation step."""
     head = await principal_of(app, clock)
     member = Person.new(app)
     await member.says(f"/start {await issue_code(app.db, clock, Role.MEMBER, SCHOOL)}")
@@ -367,6 +366,13 @@ async def test_two_members_submitting_at_the_same_moment_make_one_submission(app
         await person.says("/register")
         for answer in ("1", "bo qua", "xong", "Chỉ tiêu", "khong", "bo qua", "gui"):
             await person.says(answer)
+    return head, member
+
+
+async def test_two_members_submitting_at_the_same_moment_make_one_submission(app, clock):
+    import asyncio
+
+    head, member = await two_members_about_to_submit(app, clock)
 
     await asyncio.gather(head.presses(_verb(head, "yes")), member.presses(_verb(member, "yes")))
 
@@ -422,13 +428,7 @@ async def test_a_submission_that_lands_between_check_and_insert_is_refused_clean
 ):
     from bot.db.repositories import FormRepository
 
-    head = await principal_of(app, clock)
-    member = Person.new(app)
-    await member.says(f"/start {await issue_code(app.db, clock, Role.MEMBER, SCHOOL)}")
-    for person in (head, member):
-        await person.says("/register")
-        for answer in ("1", "bo qua", "xong", "Chỉ tiêu", "khong", "bo qua", "gui"):
-            await person.says(answer)
+    head, member = await two_members_about_to_submit(app, clock)
     await head.presses(_verb(head, "yes"))
 
     real_lookup = FormRepository.submission
