@@ -84,6 +84,8 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # A PNG image (a chart) shown before the text.
+    photo: bytes | None = None
 
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]

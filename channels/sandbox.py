@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -166,6 +167,8 @@ class Sandbox:
         if outcome.notice:
             self._say(f"({outcome.notice})")
         for reply in outcome.replies:
+            if reply.photo is not None:
+                self._say(self._("🖼 Picture saved to {path}", path=_save_picture(reply.photo)))
             self._say(f"\n{reply.text}")
             self._choices = reply.all_buttons() or self._choices
             for number, button in enumerate(reply.all_buttons(), 1):
@@ -192,3 +195,10 @@ async def first_school(app: CoreApp) -> str:
         units = await UnitRepository(session).all()
     schools = [unit for unit in units if unit.kind == "school"] or units
     return schools[0].code
+
+
+def _save_picture(png: bytes) -> str:
+    """A terminal cannot show images: the sandbox writes them where the user can open them."""
+    with tempfile.NamedTemporaryFile(prefix="thidua-", suffix=".png", delete=False) as file:
+        file.write(png)
+    return file.name

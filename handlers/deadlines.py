@@ -62,7 +62,9 @@ async def _sector_section(ctx: Context) -> str:
     for number, item in enumerate(items, 1):
         counts = _(
             "Submitted: {done}/{total} units · missing: {missing}",
-            done=item.done, total=item.audience, missing=item.audience - item.done,
+            done=item.done,
+            total=item.audience,
+            missing=item.audience - item.done,
         )
         lines.append(f"{_heading(number, item.deadline, ctx)}\n   {counts}")
     return "\n\n".join(lines) + _footnote(ctx, [item.deadline for item in items])

@@ -10,7 +10,7 @@ from bot.db.models import Role
 from bot.db.repositories import FormRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, UNIT_ROLES, Command, Router
+from bot.routing import ANY_ROLE, SECTOR_ROLES, UNIT_ROLES, Command, Router
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ MENU = (
     MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
     MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
+    MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
     MenuItem("help", N_("❓ Help"), ANY_ROLE),
     MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
 )

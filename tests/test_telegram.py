@@ -362,3 +362,15 @@ async def test_the_outbox_sender_reports_what_telegram_answered(fake, app):
     assert blocked.outcome is Delivery.BLOCKED
     assert fake.sent[0].plain_text == "⏰ Nhắc hạn <báo cáo>"
     assert button_data(fake.sent[0]) == {"📝 Điền ngay": "open:1"}
+
+
+async def test_progress_arrives_as_a_photo_then_the_table(bot, app, clock):
+    clerk = 556_020
+    await ask(bot, f"/start {await issue_code(app.db, clock, Role.COUNCIL)}", user=clerk)
+
+    bot.user_sends_text(clerk, "/progress")
+    photo, table = await bot.wait_for_messages(clerk, 2, timeout=15)
+
+    assert photo.method == "sendPhoto"
+    assert photo.plain_text == "📊 Biểu đồ tiến độ chỉ tiêu"  # the caption
+    assert "3. Cờ thi đua UBND tỉnh: 0/72 (0%) · còn 72" in table.plain_text

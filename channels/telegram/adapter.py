@@ -16,13 +16,21 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    User,
+)
 
 from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.text import split_text
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_NOTICE = 200
 SEND_ATTEMPTS = 4
 
@@ -105,10 +113,20 @@ def _mark_last(chunks: list[str]) -> list[tuple[bool, str]]:
 
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome) -> None:
     for reply in outcome.replies:
+        if reply.photo is not None:
+            await with_retries(lambda r=reply: _send_photo(bot, chat_id, r))
+            continue
         for text, keyboard in render(reply):
             await with_retries(
                 lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k)
             )
+
+
+async def _send_photo(bot: Bot, chat_id: int, reply: Reply) -> Message:
+    """A picture with the reply's text as its caption (Telegram allows 1024 characters)."""
+    caption = html.escape(split_text(reply.text, MAX_CAPTION)[0], quote=False)
+    photo = BufferedInputFile(reply.photo, filename="chart.png")
+    return await bot.send_photo(chat_id, photo, caption=caption, reply_markup=_keyboard(reply))
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:
