@@ -166,12 +166,16 @@ class Sandbox:
     def render(self, outcome: Outcome) -> None:
         if outcome.notice:
             self._say(f"({outcome.notice})")
+        # One numbering across the whole answer: every button shown can be pressed by number.
+        shown = [button for reply in outcome.replies for button in reply.all_buttons()]
+        self._choices = shown or self._choices
+        number = 0
         for reply in outcome.replies:
             if reply.photo is not None:
                 self._say(self._("🖼 Picture saved to {path}", path=_save_picture(reply.photo)))
             self._say(f"\n{reply.text}")
-            self._choices = reply.all_buttons() or self._choices
-            for number, button in enumerate(reply.all_buttons(), 1):
+            for button in reply.all_buttons():
+                number += 1
                 self._say(f"  [{number}] {button.label}")
 
     def _say(self, text: str) -> None:

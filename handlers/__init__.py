@@ -1,12 +1,21 @@
 """Channel-neutral conversation handlers, one module per feature."""
 
 from bot.routing import Router
-from handlers import deadlines, forms, language, menu, onboarding, progress, status
+from handlers import (
+    deadlines,
+    forms,
+    language,
+    menu,
+    onboarding,
+    progress,
+    sector_status,
+    status,
+)
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (onboarding, menu, forms, status, deadlines, progress, language):
+    for feature in (onboarding, menu, forms, status, deadlines, sector_status, progress, language):
         feature.register(router)
     router.fallbacks(
         text=forms.continue_or_not_understood,
