@@ -6,6 +6,7 @@ from handlers import (
     forms,
     language,
     menu,
+    models,
     onboarding,
     progress,
     sector_status,
@@ -15,7 +16,17 @@ from handlers import (
 
 def build_router() -> Router:
     router = Router()
-    for feature in (onboarding, menu, forms, status, deadlines, sector_status, progress, language):
+    for feature in (
+        onboarding,
+        menu,
+        forms,
+        status,
+        deadlines,
+        sector_status,
+        progress,
+        models,
+        language,
+    ):
         feature.register(router)
     router.fallbacks(
         text=forms.continue_or_not_understood,
