@@ -11,6 +11,7 @@ from handlers import (
     progress,
     sector_status,
     status,
+    unit_card,
 )
 
 
@@ -25,6 +26,7 @@ def build_router() -> Router:
         sector_status,
         progress,
         models,
+        unit_card,
         language,
     ):
         feature.register(router)

@@ -55,9 +55,7 @@ def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:
     return upcoming[0] if upcoming else (deadlines[-1] if deadlines else None)
 
 
-async def _model_block(
-    model: PilotModel, owing: set[int], with_status: bool, ctx: Context
-) -> str:
+async def _model_block(model: PilotModel, owing: set[int], with_status: bool, ctx: Context) -> str:
     _ = ctx.t
     english = _.locale == "en"
     units = await ctx.session.scalars(
