@@ -7,11 +7,8 @@ caller's unit of work commits or rolls back all of it.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,14 +20,17 @@ from bot.clock import Clock
 from bot.db.models import Unit
 from bot.db.repositories import UnitRepository
 from bot.services import audit
-from bot.text import fold
+from bot.services.spreadsheets import Column, SpreadsheetError, key, read_sheet
+
+# The name the command line and callers have always known the importer's error by.
+UnitImportError = SpreadsheetError
 
 DEPARTMENT, DISTRICT_OFFICE, SCHOOL, CENTRE = "department", "district_office", "school", "centre"
 DISTRICT, SO_DIRECT = "district", "so_direct"
 CODE_SHAPE = re.compile(r"[A-Z0-9-]+")
 MAX_CODE_LENGTH, MAX_NAME_LENGTH = 64, 255  # the widths of the units table's columns
 
-# Keys are folded (see _key), so "Phòng GD & ĐT", "phong gd&dt" and "PHÒNG GD&ĐT" all match.
+# Keys are folded (see spreadsheets.key): "Phòng GD & ĐT", "phong gd&dt", "PHÒNG GD&ĐT" all match.
 KINDS = {
     "department": DEPARTMENT,
     "so": DEPARTMENT,
@@ -57,14 +57,6 @@ KIND_CHOICES = "department, district_office, school, centre (sở, phòng GD&ĐT
 BLOCK_CHOICES = "district, so_direct (huyện, trực thuộc sở)"
 
 
-class UnitImportError(ValueError):
-    """A file that cannot be imported; ``str(error)`` is one printable line per problem."""
-
-    def __init__(self, problems: str | Iterable[str]) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))
-
-
 @dataclass(frozen=True)
 class UnitRow:
     row: int  # as Excel numbers it: the header is row 1
@@ -82,27 +74,15 @@ class ImportSummary:
     unchanged: int
 
 
-@dataclass(frozen=True)
-class _Column:
-    field: str
-    vietnamese: str
-    required: bool
-
-    @property
-    def labels(self) -> set[str]:
-        return {_key(self.field), _key(self.vietnamese)}
-
-
 COLUMNS = (
-    _Column("code", "Mã đơn vị", required=True),
-    _Column("name", "Tên đơn vị", required=True),
-    _Column("kind", "Loại", required=True),
-    _Column("parent_code", "Mã đơn vị cấp trên", required=True),
-    _Column("block", "Khối", required=False),
+    Column("code", "Mã đơn vị", required=True),
+    Column("name", "Tên đơn vị", required=True),
+    Column("kind", "Loại", required=True),
+    Column("parent_code", "Mã đơn vị cấp trên", required=True),
+    Column("block", "Khối", required=False),
 )
 
 Cells = dict[str, str]  # field -> the text of its cell on one row
-Table = list[tuple[int, list[str]]]  # (row number, cell texts) for every row of the sheet
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -110,114 +90,18 @@ Table = list[tuple[int, list[str]]]  # (row number, cell texts) for every row of
 
 def read_units(path: Path) -> list[UnitRow]:
     """The rows of a CSV or XLSX file, each checked on its own; raises listing every bad row."""
-    header_number, header, body = _split_header(_read_table(path), path)
-    positions = _column_positions(header, path)
+    sheet = read_sheet(path, COLUMNS)
     units, problems = [], []
-    for number, cells in body:
-        if not any(cells):
-            continue  # Excel leaves blank rows behind when lines are deleted
-        unit, row_problems = _parse_row(number, _pick(cells, positions))
+    for row in sheet.rows:
+        unit, row_problems = _parse_row(row.number, row.cells)
         problems += row_problems
         if unit is not None:
             units.append(unit)
     if problems:
         raise UnitImportError(problems)
     if not units:
-        raise UnitImportError(f"{path.name}: no units below the header (row {header_number})")
+        raise UnitImportError(f"{path.name}: no units below the header (row {sheet.header_row})")
     return units
-
-
-def _read_table(path: Path) -> Table:
-    suffix = path.suffix.lower()
-    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
-    if suffix not in readers:
-        raise UnitImportError(f'{path.name}: unsupported file type "{suffix}"; use .csv or .xlsx')
-    try:
-        return readers[suffix](path)
-    except OSError as error:
-        raise UnitImportError(f"{path}: cannot read: {error.strerror or error}") from error
-
-
-def _read_csv(path: Path) -> Table:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # utf-8-sig also drops Excel's BOM
-    except UnicodeDecodeError as error:
-        raise UnitImportError(
-            f'{path.name}: not UTF-8 text; in Excel save it as "CSV UTF-8"'
-        ) from error
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    # A quoted cell may span lines, so Excel's row number is the record's, not the line's.
-    return [
-        (number, [cell.strip() for cell in record]) for number, record in enumerate(reader, start=1)
-    ]
-
-
-def _delimiter(text: str) -> str:
-    # Excel in the Vietnamese locale separates with ";" because "," is the decimal mark there.
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
-def _read_xlsx(path: Path) -> Table:
-    # Imported here: openpyxl (and the numpy it loads) would add 18 MB to every bot process.
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True)  # formulas as their values
-    except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
-        raise UnitImportError(f"{path.name}: not a readable .xlsx workbook") from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(min_row=1, values_only=True)
-    return [
-        (number, [_cell_text(value) for value in row]) for number, row in enumerate(rows, start=1)
-    ]
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a code typed as a number comes back as 101.0
-    return str(value).strip()
-
-
-def _split_header(table: Table, path: Path) -> tuple[int, list[str], Table]:
-    # The first filled row, not row 1: a blank line above the header is no reason to refuse.
-    first = next((index for index, (_, cells) in enumerate(table) if any(cells)), None)
-    if first is None:
-        raise UnitImportError(f"{path.name}: the file is empty")
-    number, header = table[first]
-    return number, header, table[first + 1 :]
-
-
-def _column_positions(header: list[str], path: Path) -> dict[str, int]:
-    by_label = {label: column for column in COLUMNS for label in column.labels}
-    positions: dict[str, int] = {}
-    problems = []
-    for index, title in enumerate(header):
-        column = by_label.get(_key(title))
-        if column is None:
-            continue  # offices add their own columns (STT, address…): not ours to judge
-        if column.field in positions:
-            problems.append(f'{path.name}: column "{column.field}" appears twice in the header')
-        positions[column.field] = index
-    problems += [
-        f'{path.name}: missing required column "{column.field}" ({column.vietnamese})'
-        for column in COLUMNS
-        if column.required and column.field not in positions
-    ]
-    if problems:
-        raise UnitImportError(problems)
-    return positions
-
-
-def _pick(cells: list[str], positions: dict[str, int]) -> Cells:
-    return {column.field: _cell(cells, positions.get(column.field)) for column in COLUMNS}
-
-
-def _cell(cells: list[str], position: int | None) -> str:
-    return cells[position] if position is not None and position < len(cells) else ""
 
 
 def _parse_row(number: int, cells: Cells) -> tuple[UnitRow | None, list[str]]:
@@ -280,15 +164,10 @@ def _parse_choice(
         if required:
             problem(field, "missing")
         return None
-    value = choices.get(_key(text))
+    value = choices.get(key(text))
     if value is None:
         problem(field, f'unknown value "{text}"; expected one of {expected}')
     return value
-
-
-def _key(text: str) -> str:
-    """Header or value as compared: no accents, no case, "_" as a space, "GD & ĐT" as "gd&dt"."""
-    return re.sub(r"\s*&\s*", "&", fold(text.replace("_", " ")))
 
 
 # --- importing ---------------------------------------------------------------------------------
