@@ -23,5 +23,13 @@ async def record(
     await session.flush()
 
 
+PERSON_PREFIX = "person:"
+
+
 def person_actor(person_id: int) -> str:
-    return f"person:{person_id}"
+    return f"{PERSON_PREFIX}{person_id}"
+
+
+def person_id(actor: str) -> int | None:
+    """The person behind an actor written by ``person_actor``; None for "cli", "startup"…"""
+    return int(actor.removeprefix(PERSON_PREFIX)) if actor.startswith(PERSON_PREFIX) else None

@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from bot.text import fold
@@ -177,7 +177,8 @@ def _cell_text(value: object) -> str:
         return str(int(value))  # a code typed as a number comes back as 101.0
     if isinstance(value, date):
         # A date cell reads as a CSV of the same sheet would: as Vietnam writes dates.
-        shown = "%d/%m/%Y %H:%M" if isinstance(value, datetime) and value.time() else "%d/%m/%Y"
+        timed = isinstance(value, datetime) and value.time() != time.min
+        shown = "%d/%m/%Y %H:%M" if timed else "%d/%m/%Y"
         return value.strftime(shown)
     return str(value).strip()
 

@@ -1,0 +1,52 @@
+"""Subcommands for the office's awards: record them from a file of decisions, and list them."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli import arguments
+from bot.cli.admin import CLI_ACTOR, _with_database
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.db.repositories import UnitRepository
+from bot.services.awards import list_awards
+from bot.services.awards_import import import_awards
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("awards", help="awards recorded from decisions")
+    actions = parser.add_subparsers(required=True, metavar="ACTION")
+    load = actions.add_parser("import", help="record the awards of a CSV or XLSX file of decisions")
+    load.add_argument("file", type=arguments.existing_file)
+    load.set_defaults(command=awards_import)
+    listing = actions.add_parser("list", help="recorded awards, oldest decision first")
+    listing.add_argument("--unit", help="only this unit's awards (its code)")
+    listing.set_defaults(command=awards_list)
+
+
+async def awards_import(args: argparse.Namespace, settings: Settings) -> None:
+    _ = arguments.translator(settings)
+
+    async def work(session):
+        return await import_awards(session, SystemClock(), args.file, _, actor=CLI_ACTOR)
+
+    summary = await _with_database(settings, work)
+    print(summary.describe(_))
+
+
+async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
+    async def work(session) -> None:
+        unit_id = None
+        if args.unit:
+            unit = await UnitRepository(session).by_code(args.unit.upper())
+            if unit is None:
+                raise arguments.UsageError(f"unknown unit {args.unit}")
+            unit_id = unit.id
+        for award, award_type, unit in await list_awards(session, unit_id):
+            kind = "collective" if award.collective else "individual"
+            print(
+                f"{award.decision_date:%d/%m/%Y}\t{award.decision_number}\t{award_type.code}\t"
+                f"{unit.code}\t{kind}\t{award.recipient_name}"
+            )
+
+    await _with_database(settings, work)
