@@ -88,10 +88,8 @@ async def record_award(
     """The award of ``entry``, and whether it is new: an award already recorded is left as it
     is. ``actor`` is written as the audit log writes actors ("cli", audit.person_actor(id))."""
     award_type = await _award_type(session, entry.award_code)
-    number, recipient = (
-        canonical_decision_number(entry.decision_number),
-        clean(entry.recipient_name),
-    )
+    number = canonical_decision_number(entry.decision_number)
+    recipient = clean(entry.recipient_name)
     _check(entry, award_type, number, recipient)
     existing = await _recorded(session, number, recipient)
     if existing is not None:
@@ -162,8 +160,10 @@ async def _recorded(session: AsyncSession, number: str, recipient: str) -> Award
     awards = await session.scalars(
         select(Award).where(Award.decision_number == number).order_by(Award.id)
     )
-    wanted = recipient.casefold()
-    return next((a for a in awards if clean(a.recipient_name).casefold() == wanted), None)
+    wanted = award_key(number, recipient)
+    return next(
+        (a for a in awards if award_key(a.decision_number, a.recipient_name) == wanted), None
+    )
 
 
 async def list_awards(
