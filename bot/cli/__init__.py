@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sys
 
-from bot.cli import admin, running
+from bot.cli import admin, reports, running
 from bot.cli.arguments import UsageError
 from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogMissingError
@@ -60,4 +60,5 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     running.add_commands(sub)
     admin.add_commands(sub)
+    reports.add_commands(sub)
     return parser
