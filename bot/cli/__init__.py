@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sys
 
-from bot.cli import admin, awards, running
+from bot.cli import admin, awards, reports, running
 from bot.cli.arguments import UsageError
 from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogMissingError
@@ -61,4 +61,5 @@ def _parser() -> argparse.ArgumentParser:
     running.add_commands(sub)
     admin.add_commands(sub)
     awards.add_commands(sub)
+    reports.add_commands(sub)
     return parser

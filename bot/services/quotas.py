@@ -28,11 +28,28 @@ from bot.db.repositories.plan import DONE_STATUSES
 ANNUAL_REPORT = "annual_report"
 
 
+def _percent(verified: int, target: int | None) -> int | None:
+    """The whole percent of a target reached; None when there is no number to reach."""
+    return None if not target else round(100 * verified / target)
+
+
+def _left(verified: int, target: int | None) -> int | None:
+    return None if target is None else max(target - verified, 0)
+
+
 @dataclass(frozen=True)
 class BlockShare:
     block: str
     target: int
     verified: int
+
+    @property
+    def percent(self) -> int | None:
+        return _percent(self.verified, self.target)
+
+    @property
+    def left(self) -> int | None:
+        return _left(self.verified, self.target)
 
 
 @dataclass(frozen=True)
@@ -47,11 +64,11 @@ class QuotaLine:
 
     @property
     def percent(self) -> int | None:
-        return None if not self.target else round(100 * self.verified / self.target)
+        return _percent(self.verified, self.target)
 
     @property
     def left(self) -> int | None:
-        return None if self.target is None else max(self.target - self.verified, 0)
+        return _left(self.verified, self.target)
 
 
 async def progress(session: AsyncSession) -> list[QuotaLine]:

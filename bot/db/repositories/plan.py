@@ -49,7 +49,12 @@ class PlanRepository:
         await self.session.flush()
 
     async def deadlines(self, plan: Plan) -> list[Deadline]:
-        query = select(Deadline).where(Deadline.plan_id == plan.id).order_by(Deadline.due_at)
+        # Deadlines due the same day (a report and a registration) keep the plan's order.
+        query = (
+            select(Deadline)
+            .where(Deadline.plan_id == plan.id)
+            .order_by(Deadline.due_at, Deadline.id)
+        )
         return list(await self.session.scalars(query))
 
     async def award_types(self, plan: Plan) -> list[AwardType]:

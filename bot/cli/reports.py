@@ -1,0 +1,56 @@
+"""Subcommands that hand the office its data: ``thidua export``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.cli import arguments
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.runtime import open_database
+from bot.services.export import build_workbook
+
+XLSX = ".xlsx"
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser(
+        "export",
+        help="write an Excel workbook: units, registrations, reports, awards, quota progress "
+        "and missing units",
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the .xlsx to write"
+    )
+    export.set_defaults(command=export_workbook)
+
+
+async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
+    out = _checked_output(args.out)
+    _ = arguments.translator(settings)
+    db = await open_database(settings)
+    try:
+        async with db.unit_of_work() as session:
+            exported = await build_workbook(session, SystemClock(), _)
+    finally:
+        await db.dispose()
+    try:
+        out.write_bytes(exported.content)
+    except OSError as error:  # e.g. the file is open in Excel, which locks it on Windows
+        raise arguments.UsageError(f"--out: cannot write {out}: {error.strerror}") from None
+    size = max(1, len(exported.content) // 1024)
+    print(_("Workbook written: {path} ({size} KB)", path=out, size=size))
+    counts = " · ".join(f"{title} {rows}" for title, rows in exported.row_counts.items())
+    print(_("Rows per sheet: {counts}", counts=counts))
+
+
+def _checked_output(path: Path) -> Path:
+    """Refused before the export runs, so a typo costs nothing."""
+    if path.suffix.lower() != XLSX:
+        raise arguments.UsageError(f"--out: {path} should end in {XLSX}, for Excel to open it")
+    if path.is_dir():
+        raise arguments.UsageError(f"--out: {path} is a directory")
+    if not path.parent.is_dir():
+        raise arguments.UsageError(f"--out: no such directory: {path.parent}")
+    return path
