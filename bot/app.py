@@ -1,25 +1,30 @@
 """The core: one event in, an outcome out, inside one database unit of work.
 
-Channels call :meth:`CoreApp.handle` and know nothing else of the core.
+Channels call :meth:`CoreApp.handle`, then :meth:`CoreApp.follow_ups`, and know nothing else
+of the core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from weakref import WeakValueDictionary
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import Context
 from bot.db.database import Database
 from bot.db.repositories import PeopleRepository
-from bot.events import Identity, Incoming, Outcome, Reply
+from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import Translator, normalise_locale
-from bot.routing import Router
+from bot.routing import Handler, Router
 from bot.services.updates import first_delivery
 
 log = logging.getLogger(__name__)
+FileReader = Callable[[FileRef], Awaitable[bytes]]
 
 
 class CoreApp:
@@ -30,37 +35,55 @@ class CoreApp:
         self.router = router
         # One event at a time per chat: a double tap must not race itself. (Across replicas,
         # the database constraints and version checks do the same job.)
+        # Per channel, how to fetch the bytes of a file a person sent; channels add theirs.
+        self.file_readers: dict[str, FileReader] = {}
         self._chat_locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
     async def handle(self, event: Incoming) -> Outcome:
         key = (event.identity.channel, event.identity.chat_id)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
         async with lock:
-            return await self._handle(event)
+            return await self._run(event, self.router.dispatch, first=True)
 
-    async def _handle(self, event: Incoming) -> Outcome:
+    async def follow_ups(self, event: Incoming, outcome: Outcome) -> AsyncIterator[Outcome]:
+        """The outcomes of the slow work an outcome left to do, each in its own unit of work;
+        the channel shows the first outcome before asking for these."""
+        while outcome.then is not None:
+            outcome = await self._run(event, outcome.then, first=False)
+            yield outcome
+
+    async def _run(self, event: Incoming, handler: Handler, *, first: bool) -> Outcome:
+        # Follow-ups only read (see Outcome.then): they must not hold SQLite's one writer for
+        # the seconds an export takes.
+        scope = self.db.unit_of_work() if first else self.db.reading()
         try:
-            async with self.db.unit_of_work() as session:
-                if not await first_delivery(session, event, self.clock.now()):
+            async with scope as session:
+                if first and not await first_delivery(session, event, self.clock.now()):
                     return Outcome()
-                account = await PeopleRepository(session).identity(
-                    event.identity.channel, event.identity.user_id
-                )
-                locale = account.person.locale if account else self.guess_locale(event.identity)
-                ctx = Context(
-                    session=session,
-                    clock=self.clock,
-                    settings=self.settings,
-                    identity=event.identity,
-                    account=account,
-                    t=self.translator(locale),
-                )
-                return await self.router.dispatch(event, ctx)
+                return await handler(event, await self._context(session, event))
         except Exception:
             # The unit of work rolled back, so nothing half-done was kept; what the person
             # entered before this event is untouched. Tell them, and keep serving others.
             log.exception("update from %s failed", event.identity.channel)
             return self.failure(event.identity)
+
+    async def _context(self, session: AsyncSession, event: Incoming) -> Context:
+        account = await PeopleRepository(session).identity(
+            event.identity.channel, event.identity.user_id
+        )
+        locale = account.person.locale if account else self.guess_locale(event.identity)
+        return Context(
+            session=session,
+            clock=self.clock,
+            settings=self.settings,
+            identity=event.identity,
+            account=account,
+            t=self.translator(locale),
+            read_file=self.read_file,
+        )
+
+    async def read_file(self, file: FileRef) -> bytes:
+        return await self.file_readers[file.channel](file)
 
     def translator(self, locale: str) -> Translator:
         return Translator(locale, self.settings.zone)

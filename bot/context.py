@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
-from bot.events import Identity
+from bot.events import FileRef, Identity
 from bot.i18n import Translator
 
 
@@ -21,6 +22,8 @@ class Context:
     identity: Identity
     account: ChannelIdentity | None
     t: Translator
+    # The bytes of a file the person sent, fetched from their platform.
+    read_file: Callable[[FileRef], Awaitable[bytes]]
 
     @property
     def person(self) -> Person | None:

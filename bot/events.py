@@ -6,7 +6,9 @@ events and render :class:`Reply` objects back; the core never sees a platform ty
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 # Telegram caps callback_data at 64 bytes; payloads carry ids, never names, to stay well inside.
 MAX_PAYLOAD_BYTES = 64
@@ -79,6 +81,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file to send: one the bot made (``content``), or one the platform already holds."""
+
+    file_name: str
+    content: bytes | None = None
+    file_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message to show. ``text`` is plain text: each channel escapes it for its own markup."""
 
@@ -86,6 +97,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     # A PNG image (a chart) shown before the text.
     photo: bytes | None = None
+    # A file (an export, a unit's attachment) sent with the text as its caption.
+    document: Document | None = None
 
     def all_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
@@ -108,3 +121,6 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     # For a button press: the short acknowledgement every press must get.
     notice: str | None = None
+    # Slow work (building a workbook) to run once these replies are shown, so the person sees
+    # that it is under way; a handler that only reads, whose outcome is shown when ready.
+    then: Callable[[Incoming, Any], Awaitable[Outcome]] | None = None

@@ -20,6 +20,7 @@ PUBLIC = None
 ANY_ROLE = frozenset(Role)
 UNIT_ROLES = frozenset({Role.HEAD, Role.MEMBER})
 SECTOR_ROLES = frozenset({Role.OFFICE, Role.COUNCIL})
+OFFICE_ONLY = frozenset({Role.OFFICE})
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,19 @@ commands switch persona (``/as``) and move the simulated clock (``/clock``).
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import CoreApp
 from bot.clock import ManualClock, parse_local
 from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, UnitRepository
-from bot.events import Button, Identity, Incoming, Outcome, Reply
+from bot.events import Button, Document, FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Translator
 from bot.services import invites
 from bot.services.invites import InviteError
@@ -65,13 +67,15 @@ class Sandbox:
         self._out = out
         self._choices: list[Button] = []
         self._ = Translator(app.settings.default_locale, app.settings.zone)
+        app.file_readers[CHANNEL] = _read_local_file
 
     async def run(self) -> None:
         _ = self._
         self._say(
             _(
                 "thidua-bot sandbox. Buttons are numbered: type the number to press one. "
-                "Also: /as office, /as council, /as unit CODE, /clock DD/MM/YYYY, /quit."
+                "Also: /as office, /as council, /as unit CODE, /clock DD/MM/YYYY, /file PATH, "
+                "/quit."
             )
         )
         await self._become(self.persona)
@@ -95,6 +99,8 @@ class Sandbox:
             await self._switch(rest.strip())
         elif head == "/clock":
             await self._move_clock(rest.strip())
+        elif head == "/file":
+            await self._send_file(rest.strip())
         elif line.isdigit() and 1 <= int(line) <= len(self._choices):
             await self._send(
                 Incoming(
@@ -103,6 +109,14 @@ class Sandbox:
             )
         else:
             await self._send(Incoming(self.persona.identity(self._), text=line))
+
+    async def _send_file(self, argument: str) -> None:
+        """Send a file from this computer, as a person attaches one on their phone."""
+        file = await asyncio.to_thread(_local_file, argument)
+        if file is None:
+            self._say(self._("No such file: {path}. Use /file PATH.", path=argument))
+            return
+        await self._send(Incoming(self.persona.identity(self._), file=file))
 
     async def _switch(self, argument: str) -> None:
         persona = persona_for(argument)
@@ -161,7 +175,10 @@ class Sandbox:
         return SendResult(Delivery.SENT)
 
     async def _send(self, event: Incoming) -> None:
-        self.render(await self.app.handle(event))
+        outcome = await self.app.handle(event)
+        self.render(outcome)
+        async for later in self.app.follow_ups(event, outcome):
+            self.render(later)
 
     def render(self, outcome: Outcome) -> None:
         if outcome.notice:
@@ -172,7 +189,10 @@ class Sandbox:
         number = 0
         for reply in outcome.replies:
             if reply.photo is not None:
-                self._say(self._("🖼 Picture saved to {path}", path=_save_picture(reply.photo)))
+                path = _save_file(reply.photo, "chart.png")
+                self._say(self._("🖼 Picture saved to {path}", path=path))
+            if reply.document is not None:
+                self._say(self._("📎 File: {path}", path=_document_path(reply.document)))
             self._say(f"\n{reply.text}")
             for button in reply.all_buttons():
                 number += 1
@@ -201,8 +221,33 @@ async def first_school(app: CoreApp) -> str:
     return schools[0].code
 
 
-def _save_picture(png: bytes) -> str:
-    """A terminal cannot show images: the sandbox writes them where the user can open them."""
-    with tempfile.NamedTemporaryFile(prefix="thidua-", suffix=".png", delete=False) as file:
-        file.write(png)
+def _local_file(argument: str) -> FileRef | None:
+    path = Path(argument).expanduser()
+    if not path.is_file():
+        return None
+    return FileRef(
+        channel=CHANNEL,
+        file_ref=str(path.resolve()),
+        file_name=path.name,
+        mime_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        size=path.stat().st_size,
+    )
+
+
+async def _read_local_file(file: FileRef) -> bytes:
+    return await asyncio.to_thread(Path(file.file_ref).read_bytes)
+
+
+def _document_path(document: Document) -> str:
+    if document.content is None:  # a file a persona "sent" earlier: the sandbox kept its path
+        return document.file_ref or document.file_name
+    return _save_file(document.content, document.file_name)
+
+
+def _save_file(content: bytes, file_name: str) -> str:
+    """A terminal cannot show pictures or workbooks: the sandbox writes them where the user can
+    open them."""
+    suffix = Path(file_name).suffix
+    with tempfile.NamedTemporaryFile(prefix="thidua-", suffix=suffix, delete=False) as file:
+        file.write(content)
     return file.name

@@ -2,13 +2,17 @@
 
 from bot.routing import Router
 from handlers import (
+    answers,
+    awards,
     deadlines,
+    export,
     forms,
     language,
     menu,
     models,
     onboarding,
     progress,
+    review,
     sector_status,
     status,
     unit_card,
@@ -27,11 +31,14 @@ def build_router() -> Router:
         progress,
         models,
         unit_card,
+        review,
+        awards,
+        export,
         language,
     ):
         feature.register(router)
     router.fallbacks(
-        text=forms.continue_or_not_understood,
+        text=answers.answer,
         unknown_person=onboarding.explain_invites,
         refused=menu.refused,
     )

@@ -8,6 +8,7 @@ from bot.db.repositories import FormRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.forms.catalog import form_for
 from bot.forms.flow import Step
+from bot.forms.prompts import answer_lines
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router, button_argument
 from bot.services import audit
@@ -206,13 +207,7 @@ def _receipt(
 
 def _summary(opened: form_service.FormSession) -> list[str]:
     flow = opened.flow
-    lines = []
-    for field in flow.form.visible(flow.answers):
-        if field.key in flow.answers:
-            shown = " ".join(field.show(flow.answers[field.key], flow.env).split())
-            cut = shown if len(shown) <= SUMMARY_WIDTH else shown[: SUMMARY_WIDTH - 1] + "…"
-            lines.append(f"{flow.env.t(field.label)}: {cut}")
-    return lines
+    return answer_lines(flow.form, flow.answers, flow.env, width=SUMMARY_WIDTH)
 
 
 def _refused(refusal: SubmitRefused, deadline: Deadline, ctx: Context) -> Outcome:

@@ -7,10 +7,10 @@ from functools import partial
 
 from bot.context import Context
 from bot.db.models import Role
-from bot.db.repositories import FormRepository
+from bot.db.repositories import FormRepository, OfficeDraftRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, SECTOR_ROLES, UNIT_ROLES, Command, Router
+from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, UNIT_ROLES, Command, Router
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ MENU = (
     MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
     MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
+    MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
+    MenuItem("awards", N_("🏅 Record awards"), OFFICE_ONLY),
+    MenuItem("export", N_("📥 Export to Excel"), OFFICE_ONLY),
     MenuItem("help", N_("❓ Help"), ANY_ROLE),
     MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
 )
@@ -88,7 +91,8 @@ async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outc
 async def cancel(_event: Incoming, ctx: Context) -> Outcome:
     """Stops the form in progress; its draft is kept and resumes from the menu."""
     _ = ctx.t
-    if await FormRepository(ctx.session).pause_all(ctx.person):
+    paused = await FormRepository(ctx.session).pause_all(ctx.person)
+    if paused + await OfficeDraftRepository(ctx.session).pause(ctx.person):
         text = _("Stopped. Your draft is kept: continue it any time from the menu.")
     else:
         text = _("Cancelled. Back to the main menu.")

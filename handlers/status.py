@@ -59,4 +59,7 @@ def _submission_line(submission: Submission, deadline: Deadline, ctx: Context) -
         version=submission.version,
         time=_.datetime(submission.updated_at),
     )
-    return line + (_(" · late") if submission.late else "")
+    line += _(" · late") if submission.late else ""
+    if submission.status == SubmissionStatus.RETURNED and submission.review_note:
+        line += "\n   " + _("Reason given by the office: {reason}", reason=submission.review_note)
+    return line

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.context import Context
-from bot.db.models import Award, AwardType, Deadline, Person, Role, RoleGrant, Submission, Unit
+from bot.db.models import Award, AwardType, Deadline, Person, RoleGrant, Submission, Unit
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import SECTOR_ROLES, Router, button_argument
+from bot.routing import OFFICE_ONLY, SECTOR_ROLES, Router, button_argument
 from bot.text import fold
-from handlers.menu import ROLE_NAMES, menu_reply, refused
+from handlers.awards import record_button
+from handlers.menu import ROLE_NAMES, menu_buttons, menu_reply, refused
 from handlers.status import STATUS_NAMES
 
 MATCHES_SHOWN = 8
@@ -77,9 +78,11 @@ async def _card(unit: Unit, ctx: Context) -> Outcome:
         for award, kind in awards
     ]
     lines += [_("Awards:"), *(award_rows or [_("  (none yet)")])]
-    if ctx.has_any(frozenset({Role.OFFICE})):
-        lines += [_("Members:"), *await _members(unit, ctx)]
-    return Outcome([menu_reply(ctx, "\n".join(lines))])
+    if not ctx.has_any(OFFICE_ONLY):
+        return Outcome([menu_reply(ctx, "\n".join(lines))])
+    lines += [_("Members:"), *await _members(unit, ctx)]
+    buttons = ((record_button(unit, ctx),), *menu_buttons(ctx))
+    return Outcome([Reply("\n".join(lines), buttons=buttons)])
 
 
 async def _members(unit: Unit, ctx: Context) -> list[str]:

@@ -34,16 +34,21 @@ class Person:
         return cls(app, Identity(channel, user_id, user_id, f"User {user_id}", language))
 
     async def says(self, text: str) -> Outcome:
-        self.last = await self.app.handle(Incoming(self.identity, text=text))
-        return self.last
+        return await self._exchange(Incoming(self.identity, text=text))
 
     async def sends_file(self, file: FileRef, update_id: str | None = None) -> Outcome:
-        event = Incoming(self.identity, file=file, update_id=update_id)
-        self.last = await self.app.handle(event)
-        return self.last
+        return await self._exchange(Incoming(self.identity, file=file, update_id=update_id))
 
     async def presses(self, payload: str) -> Outcome:
-        self.last = await self.app.handle(Incoming(self.identity, payload=payload))
+        return await self._exchange(Incoming(self.identity, payload=payload))
+
+    async def _exchange(self, event: Incoming) -> Outcome:
+        """What the person sees: the answer, then what slow work sends once it is done."""
+        outcome = await self.app.handle(event)
+        replies = list(outcome.replies)
+        async for later in self.app.follow_ups(event, outcome):
+            replies += later.replies
+        self.last = Outcome(replies, notice=outcome.notice)
         return self.last
 
     async def taps(self, label_part: str) -> Outcome:
@@ -153,6 +158,16 @@ async def _type_answer(chat: Chat, question: str) -> None:
         await chat.sends_file(a_pdf())
     else:
         await chat.says("Nội dung thử nghiệm đầy đủ")
+
+
+async def open_deadline(app: CoreApp, person: Person, form_code: str) -> Deadline:
+    """The person presses the button that opens the first deadline of a form."""
+    async with app.db.unit_of_work() as session:
+        deadline = await session.scalar(
+            select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
+        )
+    await person.presses(f"open:{deadline.id}")
+    return deadline
 
 
 async def record_submission(

@@ -465,3 +465,22 @@ def test_thidua_export_refuses_a_bad_path_in_one_line(cli, tmp_path, out, messag
     assert (code, printed) == (2, "")
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+async def test_export_in_chat_says_it_is_under_way_then_sends_the_workbook(app, clock):
+    from bot.db.models import AuditEntry, Role
+    from tests.helpers import Person, issue_code
+
+    clerk = Person.new(app)
+    await clerk.says(f"/start {await issue_code(app.db, clock, Role.OFFICE)}")
+
+    await clerk.taps("Xuất Excel")
+
+    under_way, sent = clerk.last.replies
+    assert under_way.text.startswith("⏳ Đang tạo tệp Excel")
+    assert sent.document.file_name == "thidua-2016-10-01.xlsx"
+    workbook = openpyxl.load_workbook(BytesIO(sent.document.content))
+    assert "Đơn vị" in workbook.sheetnames and "Tiến độ chỉ tiêu" in workbook.sheetnames
+    async with app.db.unit_of_work() as session:
+        actions = list(await session.scalars(select(AuditEntry.action)))
+    assert "export.workbook" in actions

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Role, Submission, SubmissionVersion
-from tests.helpers import Person, fill_in, issue_code
+from tests.helpers import Person, fill_in, issue_code, open_deadline
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"  # in pilot models 1 and 6
 
@@ -64,17 +64,6 @@ async def test_every_form_can_be_filled_and_submitted(app, clock, form_code):
     async with app.db.unit_of_work() as session:
         version = await session.scalar(select(SubmissionVersion))
     assert version.answers  # what was entered is stored with the version
-
-
-async def open_deadline(app, person: Person, form_code: str):
-    from bot.db.models import Deadline
-
-    async with app.db.unit_of_work() as session:
-        deadline = await session.scalar(
-            select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
-        )
-    await person.presses(f"open:{deadline.id}")
-    return deadline
 
 
 async def test_a_registration_typed_without_buttons_or_diacritics(app, clock):

@@ -9,19 +9,24 @@ import signal
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
-from bot.db.models import Role
+from bot.db.models import Attachment, Role
 from bot.events import Button, Outcome, Reply
 from bot.runtime import Runtime
 from channels.telegram.runner import run_telegram
+from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers import TEST_TOKEN, fill_in, issue_code, verbs_of
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 USER = 555_001
 
 
@@ -317,10 +322,6 @@ async def test_a_full_registration_over_telegram(bot, app, clock, typed):
 
 
 async def test_a_document_sent_over_telegram_is_kept_with_the_report(bot, app, clock):
-    from sqlalchemy import select
-
-    from bot.db.models import Attachment
-
     chat = TelegramChat(bot, 556_010)
     await chat.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
     await chat.says("/report")
@@ -374,3 +375,52 @@ async def test_progress_arrives_as_a_photo_then_the_table(bot, app, clock):
     assert photo.method == "sendPhoto"
     assert photo.plain_text == "📊 Biểu đồ tiến độ chỉ tiêu"  # the caption
     assert "3. Cờ thi đua UBND tỉnh: 0/72 (0%) · còn 72" in table.plain_text
+
+
+async def test_the_office_reviews_a_report_and_gets_its_file_over_telegram(bot, app, clock):
+    principal = TelegramChat(bot, 556_030)
+    await principal.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+    await principal.says("/report")
+    await principal.presses(button_data(principal.last)[next(iter(button_data(principal.last)))])
+    await fill_in(principal)
+    clerk = TelegramChat(bot, 556_031)
+    await clerk.says(f"/start {await issue_code(app.db, clock, Role.OFFICE)}")
+
+    await clerk.says("/review")
+    await clerk.presses(next(iter(button_data(clerk.last).values())))
+    await clerk.presses(button_data(clerk.last)["📎 ke-hoach.pdf"])
+
+    assert clerk.last.method == "sendDocument"
+    message = bot.message(clerk.user, clerk.last.message_id)
+    async with app.db.unit_of_work() as session:
+        kept = await session.scalar(select(Attachment))
+    assert message["document"]["file_id"] == kept.file_ref  # passed on, not uploaded again
+
+
+async def test_the_office_sends_a_spreadsheet_of_decisions_over_telegram(bot, app, clock):
+    clock.set(datetime(2020, 1, 6, 9, 0, tzinfo=VIETNAM))
+    clerk = 556_040
+    await ask(bot, f"/start {await issue_code(app.db, clock, Role.OFFICE)}", user=clerk)
+    sheet = (EXAMPLES / "awards-decisions.csv").read_bytes()
+
+    bot.user_sends_document(clerk, "quyet-dinh.csv", "text/csv", len(sheet), content=sheet)
+    [summary] = await bot.wait_for_messages(clerk, 1)
+
+    assert "Đã nhập khen thưởng: 9 mới, 0 đã có từ trước." in summary.plain_text
+    bot.user_sends_text(clerk, "/progress")
+    _photo, table = await bot.wait_for_messages(clerk, 2, timeout=15)
+    assert "Cờ thi đua UBND tỉnh: 2/72" in table.plain_text
+
+
+async def test_export_over_telegram_is_announced_then_sent_as_a_document(bot, app, clock):
+    clerk = 556_050
+    await ask(bot, f"/start {await issue_code(app.db, clock, Role.OFFICE)}", user=clerk)
+
+    bot.user_sends_text(clerk, "/export")
+    under_way, sent = await bot.wait_for_messages(clerk, 2, timeout=15)
+
+    assert under_way.plain_text.startswith("⏳ Đang tạo tệp Excel")
+    assert (sent.method, sent.file_name) == ("sendDocument", "thidua-2016-10-01.xlsx")
+    document = bot.message(clerk, sent.message_id)["document"]
+    content = bot.file_content(document["file_id"])
+    assert content.startswith(b"PK")  # an XLSX is a zip

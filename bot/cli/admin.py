@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import arguments
 from bot.clock import SystemClock, parse_local
@@ -19,6 +23,7 @@ from bot.services.plan_store import store_plan
 from bot.services.units_import import import_units, read_units
 
 CLI_ACTOR = "cli"
+T = TypeVar("T")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -93,7 +98,8 @@ def _role_commands(parser: argparse.ArgumentParser) -> None:
     sub.choices["grant"].add_argument("--unit", help="unit code; default: the root unit (the Sở)")
 
 
-async def _with_database(settings: Settings, work) -> int | None:
+async def with_database(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``work(session)`` in one unit of work: all of a command's changes are kept, or none."""
     db = await open_database(settings)
     try:
         async with db.unit_of_work() as session:
@@ -114,7 +120,7 @@ async def plan_load(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         await store_plan(session, plan, SystemClock(), actor=CLI_ACTOR)
 
-    await _with_database(settings, work)
+    await with_database(settings, work)
     _ = arguments.translator(settings)
     print(
         _(
@@ -130,7 +136,7 @@ async def plan_show(args: argparse.Namespace, settings: Settings) -> None:
     if args.file is not None:
         plan = load_plan(args.file)
     else:
-        plan = await _with_database(settings, _active_plan) or load_plan()
+        plan = await with_database(settings, _active_plan) or load_plan()
     print(describe_plan(plan, arguments.translator(settings)))
 
 
@@ -170,7 +176,7 @@ async def units_import(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session):
         return await import_units(session, rows, SystemClock(), actor=CLI_ACTOR)
 
-    summary = await _with_database(settings, work)
+    summary = await with_database(settings, work)
     _ = arguments.translator(settings)
     print(
         _(
@@ -188,7 +194,7 @@ async def units_list(_args: argparse.Namespace, settings: Settings) -> None:
             parent = unit.parent.code if unit.parent else "-"
             print(f"{unit.code}\t{unit.kind}\t{unit.block or '-'}\t{parent}\t{unit.name}")
 
-    await _with_database(settings, work)
+    await with_database(settings, work)
 
 
 async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
@@ -204,7 +210,7 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
             ttl=ttl,
         )
 
-    issued = await _with_database(settings, work)
+    issued = await with_database(settings, work)
     _ = arguments.translator(settings)
     print(_("Invite code: {code}", code=issued.display_code))
     print(_("For: {role} · {unit}", role=issued.invite.role.value, unit=issued.invite.unit.name))
@@ -227,7 +233,7 @@ async def invite_list(_args: argparse.Namespace, settings: Settings) -> None:
                 f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}"
             )
 
-    await _with_database(settings, work)
+    await with_database(settings, work)
 
 
 def _invite_state(invite, now, _) -> str:
@@ -242,7 +248,7 @@ async def invite_revoke(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session):
         return await invites.revoke_invite(session, SystemClock(), args.code, CLI_ACTOR)
 
-    count = await _with_database(settings, work)
+    count = await with_database(settings, work)
     if count == 0:
         raise InviteError(f"no unused code matches {args.code!r}")
     _ = arguments.translator(settings)
@@ -256,7 +262,7 @@ async def roles_grant(args: argparse.Namespace, settings: Settings) -> None:
             person, args.role, unit, now=SystemClock().now(), granted_by=CLI_ACTOR
         )
 
-    granted = await _with_database(settings, work)
+    granted = await with_database(settings, work)
     _ = arguments.translator(settings)
     print(_("Role granted.") if granted else _("The person already had that role."))
 
@@ -267,7 +273,7 @@ async def roles_revoke(args: argparse.Namespace, settings: Settings) -> None:
             await _person(session, args.person), args.role
         )
 
-    count = await _with_database(settings, work)
+    count = await with_database(settings, work)
     _ = arguments.translator(settings)
     print(_("Roles revoked: {count}", count=count))
 
@@ -296,7 +302,7 @@ async def list_people(_args: argparse.Namespace, settings: Settings) -> None:
             channels = ", ".join(i.channel for i in person.identities)
             print(f"{person.id}\t{person.full_name}\t{roles}\t{channels}")
 
-    await _with_database(settings, work)
+    await with_database(settings, work)
 
 
 async def remind_due(args: argparse.Namespace, settings: Settings) -> None:
@@ -318,4 +324,4 @@ async def remind_due(args: argparse.Namespace, settings: Settings) -> None:
             await reminders.send_due(session, at, settings.zone)
         print(_("Reminders due at {time}: {count}", time=_.datetime(at), count=len(planned)))
 
-    await _with_database(settings, work)
+    await with_database(settings, work)

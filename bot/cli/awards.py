@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import arguments
-from bot.cli.admin import CLI_ACTOR, _with_database
+from bot.cli.admin import CLI_ACTOR, with_database
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repositories import UnitRepository
@@ -30,7 +30,7 @@ async def awards_import(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session):
         return await import_awards(session, SystemClock(), args.file, _, actor=CLI_ACTOR)
 
-    summary = await _with_database(settings, work)
+    summary = await with_database(settings, work)
     print(summary.describe(_))
 
 
@@ -49,4 +49,4 @@ async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
                 f"{unit.code}\t{kind}\t{award.recipient_name}"
             )
 
-    await _with_database(settings, work)
+    await with_database(settings, work)

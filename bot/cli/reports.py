@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from bot.cli import arguments
+from bot.cli.admin import with_database
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.runtime import open_database
 from bot.services.export import build_workbook
 
 XLSX = ".xlsx"
@@ -29,12 +29,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
     out = _checked_output(args.out)
     _ = arguments.translator(settings)
-    db = await open_database(settings)
-    try:
-        async with db.unit_of_work() as session:
-            exported = await build_workbook(session, SystemClock(), _)
-    finally:
-        await db.dispose()
+    exported = await with_database(
+        settings, lambda session: build_workbook(session, SystemClock(), _)
+    )
     try:
         out.write_bytes(exported.content)
     except OSError as error:  # e.g. the file is open in Excel, which locks it on Windows

@@ -53,6 +53,16 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for slow work that only reads (an export): it does not wait for, or hold,
+        the writer's turn, and anything it changed by mistake is rolled back."""
+        async with self._sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

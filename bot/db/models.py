@@ -303,6 +303,30 @@ class FormDraft(Base):
     deadline: Mapped[Deadline] = relationship()
 
 
+class OfficeDraft(Base):
+    """What an office member is in the middle of: an award being recorded (a form, kept like a
+    unit's draft so a restart loses nothing) or the reason for returning a submission.
+
+    One at a time per person: starting something else replaces it.
+    """
+
+    __tablename__ = "office_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # The unit an award is for, or the submission being returned.
+    subject_id: Mapped[int]
+    # For a return: the version the office read, so a newer one is not returned unseen.
+    subject_version: Mapped[int | None]
+    form_version: Mapped[int]
+    answers: Mapped[dict[str, Any]]
+    cursor: Mapped[dict[str, Any]]
+    # False once put aside (/cancel, "Later"): free text no longer goes to it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime]
+
+
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (UniqueConstraint("unit_id", "deadline_id"),)

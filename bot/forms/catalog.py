@@ -24,7 +24,9 @@ from bot.forms.fields import (
 )
 from bot.i18n import N_
 
-# Choice sources: award-type codes from the plan, or the unit's own pilot models.
+# Choice sources: award-type codes from the plan, every award type of the plan, or the unit's
+# own pilot models.
+ANY_AWARD = "any_award"
 AWARD_SOURCES = {
     "collective_titles": (
         "tap_the_lao_dong_tien_tien",

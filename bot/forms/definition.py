@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.forms.fields import Field
+from bot.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,10 @@ class FormDefinition:
     version: int
     title: str  # a msgid
     fields: tuple[Field, ...]
+    # What its buttons' payloads start with: the route that handles them.
+    button_prefix: str = "f"
+    # The question before saving; may use {form} and {due}.
+    confirm: str = N_("Submit “{form}” now? You can still change it until {due}.")
 
     def field(self, key: str) -> Field:
         return next(field for field in self.fields if field.key == key)

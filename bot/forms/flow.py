@@ -253,6 +253,11 @@ class Flow:
             return self._go(REVIEW)
         raise Invalid(N_("Please confirm with Yes, or go back to the review."))
 
+    def back_to_review(self, note: str) -> Step:
+        """After a confirmation the caller cannot accept (``note`` says why): the review again,
+        so the person changes the answer at fault."""
+        return self._go(REVIEW, note)
+
     # ---- moving and showing ------------------------------------------------------------------
 
     def _go(self, at: str, note: str = "") -> Step:

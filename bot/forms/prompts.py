@@ -1,15 +1,17 @@
 """How each step of a form reads: the question, what is expected, and its buttons.
 
-Buttons carry ``f:<draft>:<turn>:<verb><index>``: ids and numbers only, well inside Telegram's
-64 bytes, and checked against the draft's owner and current turn when pressed.
+Buttons carry ``<prefix>:<draft>:<turn>:<verb><index>`` (prefix ``f`` for a unit's forms): ids
+and numbers only, well inside Telegram's 64 bytes, and checked against the draft's owner and
+current turn when pressed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.events import Button
-from bot.forms.fields import Field, Group, MultiChoice
+from bot.forms.definition import FormDefinition
+from bot.forms.fields import Env, Field, Group, MultiChoice
 from bot.i18n import N_
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ def render(flow: Flow) -> Step:
 
 def _button(flow: Flow, label: str, verb: str, index: int | None = None) -> Button:
     suffix = "" if index is None else str(index)
-    return Button(label, f"f:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}")
+    prefix = flow.form.button_prefix
+    return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}")
 
 
 def _progress(flow: Flow, current: Field) -> str:
@@ -115,6 +118,20 @@ def _row_question(flow: Flow, group: Group) -> tuple[str, list]:
     return _question(flow, current, heading, value=flow.cursor["row"].get(current.key))
 
 
+def answer_lines(
+    form: FormDefinition, answers: dict[str, Any], env: Env, *, width: int | None = None
+) -> list[str]:
+    """ "Question: answer" for each question answered, cut to ``width`` characters if given."""
+    lines = []
+    for field in form.visible(answers):
+        if field.key in answers:
+            shown = " ".join(field.show(answers[field.key], env).split())
+            if width is not None and len(shown) > width:
+                shown = shown[: width - 1] + "…"
+            lines.append(f"{env.t(field.label)}: {shown}")
+    return lines
+
+
 def _review(flow: Flow) -> tuple[str, list]:
     t = flow.env.t
     lines = [t(N_("Please check your answers for “{form}”:"), form=t(flow.form.title))]
@@ -135,11 +152,7 @@ def _review(flow: Flow) -> tuple[str, list]:
 
 def _confirm(flow: Flow) -> tuple[str, list]:
     t = flow.env.t
-    text = t(
-        N_("Submit “{form}” now? You can still change it until {due}."),
-        form=t(flow.form.title),
-        due=flow.env.due,
-    )
+    text = t(flow.form.confirm, form=t(flow.form.title), due=flow.env.due)
     buttons = [
         [_button(flow, t(N_("✅ Yes, submit")), "yes")],
         [_button(flow, t(N_("⬅️ Back")), "back")],

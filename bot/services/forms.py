@@ -18,13 +18,14 @@ from bot.db.models import (
     Deadline,
     FormDraft,
     ModelAssignment,
+    OfficeDraft,
     Person,
     PilotModel,
     Plan,
     Unit,
 )
 from bot.db.repositories import FormRepository
-from bot.forms.catalog import AWARD_SOURCES, UNIT_MODELS, form_for
+from bot.forms.catalog import ANY_AWARD, AWARD_SOURCES, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
 from bot.forms.flow import REVIEW, Flow
@@ -45,6 +46,8 @@ class FormEnv:
     def choices_from(self, source: str) -> list[Choice]:
         if source == UNIT_MODELS:
             return self.models
+        if source == ANY_AWARD:
+            return [Choice(code, label) for code, label in self.awards.items()]
         return [
             Choice(code, self.awards[code]) for code in AWARD_SOURCES[source] if code in self.awards
         ]
@@ -52,7 +55,7 @@ class FormEnv:
 
 @dataclass
 class FormSession:
-    draft: FormDraft
+    draft: FormDraft | OfficeDraft
     flow: Flow
     note: str = ""
 
@@ -73,11 +76,23 @@ async def form_env(session: AsyncSession, t: Translator, unit: Unit, deadline: D
     return FormEnv(t=t, awards=awards, models=models, due=t.datetime(deadline.due_at))
 
 
+async def office_env(session: AsyncSession, t: Translator, plan: Plan) -> FormEnv:
+    """For the office's own forms: every award type of the plan; no unit, no deadline."""
+    awards = await _award_labels(session, plan.id, t.locale == "en")
+    return FormEnv(t=t, awards=awards, models=[], due="")
+
+
+async def _award_labels(session: AsyncSession, plan_id: int, english: bool) -> dict[str, str]:
+    award_types = await session.scalars(
+        select(AwardType).where(AwardType.plan_id == plan_id).order_by(AwardType.id)
+    )
+    return {row.code: row.name_en if english else row.name for row in award_types}
+
+
 async def _load_choices(
     session: AsyncSession, plan_id: int, unit: Unit, english: bool
 ) -> tuple[dict[str, str], list[Choice]]:
-    award_types = await session.scalars(select(AwardType).where(AwardType.plan_id == plan_id))
-    awards = {row.code: row.name_en if english else row.name for row in award_types}
+    awards = await _award_labels(session, plan_id, english)
     models = await session.scalars(
         select(PilotModel)
         .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
@@ -122,7 +137,7 @@ async def open_form(
     return opened
 
 
-def resume(draft: FormDraft, form: FormDefinition, env: FormEnv) -> FormSession:
+def resume(draft: FormDraft | OfficeDraft, form: FormDefinition, env: FormEnv) -> FormSession:
     flow = Flow(form, draft.id, copy.deepcopy(draft.answers), copy.deepcopy(draft.cursor), env)
     note = flow.carry_forward(draft.form_version) if draft.form_version != form.version else ""
     return FormSession(draft, flow, note)

@@ -87,6 +87,12 @@ def _file_of(message: Message) -> FileRef | None:
     return None
 
 
+async def download(bot: Bot, file: FileRef) -> bytes:
+    """A file a person sent; Telegram lets bots fetch files of up to 20 MB."""
+    stream = await bot.download(file.file_ref)
+    return stream.read()
+
+
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """HTML-escaped chunks within Telegram's length limit; the keyboard goes on the last one.
 
@@ -115,18 +121,34 @@ async def deliver(bot: Bot, chat_id: int, outcome: Outcome) -> None:
     for reply in outcome.replies:
         if reply.photo is not None:
             await with_retries(lambda r=reply: _send_photo(bot, chat_id, r))
-            continue
-        for text, keyboard in render(reply):
-            await with_retries(
-                lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k)
-            )
+        elif reply.document is not None:
+            await with_retries(lambda r=reply: _send_document(bot, chat_id, r))
+        else:
+            for text, keyboard in render(reply):
+                await with_retries(
+                    lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k)
+                )
 
 
 async def _send_photo(bot: Bot, chat_id: int, reply: Reply) -> Message:
     """A picture with the reply's text as its caption (Telegram allows 1024 characters)."""
-    caption = html.escape(split_text(reply.text, MAX_CAPTION)[0], quote=False)
     photo = BufferedInputFile(reply.photo, filename="chart.png")
-    return await bot.send_photo(chat_id, photo, caption=caption, reply_markup=_keyboard(reply))
+    return await bot.send_photo(
+        chat_id, photo, caption=_caption(reply), reply_markup=_keyboard(reply)
+    )
+
+
+async def _send_document(bot: Bot, chat_id: int, reply: Reply) -> Message:
+    """A file the bot made is uploaded; one Telegram already holds is sent by its file id."""
+    document = reply.document
+    sent = document.file_ref or BufferedInputFile(document.content, filename=document.file_name)
+    return await bot.send_document(
+        chat_id, sent, caption=_caption(reply), reply_markup=_keyboard(reply)
+    )
+
+
+def _caption(reply: Reply) -> str:
+    return html.escape(split_text(reply.text, MAX_CAPTION)[0], quote=False)
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:

@@ -11,6 +11,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
+from functools import partial
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -42,9 +43,12 @@ from aiohttp import web
 
 from bot.app import CoreApp
 from bot.config import SettingsError
+from bot.events import Incoming, Outcome
 from bot.runtime import Runtime
 from channels.telegram.adapter import (
+    CHANNEL,
     deliver,
+    download,
     incoming_from_callback,
     incoming_from_message,
     notice_text,
@@ -108,25 +112,36 @@ def make_bot(runtime: Runtime) -> Bot:
     )
 
 
+async def _deliver_follow_ups(
+    app: CoreApp, bot: Bot, chat_id: int, event: Incoming, outcome: Outcome
+) -> None:
+    async for later in app.follow_ups(event, outcome):
+        await deliver(bot, chat_id, later)
+
+
 def make_dispatcher(app: CoreApp, inflight: InFlight) -> Dispatcher:
     router = Router(name="core")
 
     @router.message()
     async def on_message(message: Message, bot: Bot, event_update: Update) -> None:
-        outcome = await app.handle(incoming_from_message(message, event_update.update_id))
+        event = incoming_from_message(message, event_update.update_id)
+        outcome = await app.handle(event)
         await deliver(bot, message.chat.id, outcome)
+        await _deliver_follow_ups(app, bot, message.chat.id, event, outcome)
 
     @router.callback_query()
     async def on_button(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
-        notice = None
+        notice, outcome = None, Outcome()
+        event = incoming_from_callback(query, event_update.update_id)
+        chat_id = query.message.chat.id if query.message else query.from_user.id
         try:
-            outcome = await app.handle(incoming_from_callback(query, event_update.update_id))
+            outcome = await app.handle(event)
             notice = notice_text(outcome)
-            chat_id = query.message.chat.id if query.message else query.from_user.id
             await deliver(bot, chat_id, outcome)
         finally:
             # Every press gets an answer, or the button keeps spinning on the person's phone.
             await _answer(query, notice)
+        await _deliver_follow_ups(app, bot, chat_id, event, outcome)
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
@@ -182,6 +197,7 @@ async def run_telegram(
     """Serve until ``stop`` is set (by default: until SIGTERM or SIGINT)."""
     inflight = InFlight()
     bot = bot or make_bot(runtime)
+    runtime.app.file_readers[CHANNEL] = partial(download, bot)
     dispatcher = make_dispatcher(runtime.app, inflight)
     stop = stop or _stop_on_signals()
     publishing = None

@@ -926,6 +926,10 @@ class FakeTelegramAPI:
         """The message as it stands now (after edits), as a Telegram Message object."""
         return copy.deepcopy(self._chats[chat_id].messages[message_id])
 
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes of a file the fake holds (uploaded by the bot or sent by a user)."""
+        return self._files[file_id].content
+
     # ----------------------------------------------------------------- fault injection
 
     def fail_next(

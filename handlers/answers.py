@@ -1,0 +1,22 @@
+"""Free text and files from a known person: the answer to whatever they are in the middle of."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.db.repositories import OfficeDraftRepository
+from bot.events import Incoming, Outcome
+from bot.routing import OFFICE_ONLY
+from handlers import awards, forms, review
+
+# What an office draft of each kind does with what the clerk types.
+OFFICE_INPUTS = {awards.AWARD_KIND: awards.typed, review.RETURN: review.reason_typed}
+
+
+async def answer(event: Incoming, ctx: Context) -> Outcome:
+    if ctx.has_any(OFFICE_ONLY):
+        draft = await OfficeDraftRepository(ctx.session).of(ctx.person)
+        if draft is not None and draft.active:
+            return await OFFICE_INPUTS[draft.kind](draft, event, ctx)
+        if event.file is not None:
+            return await awards.spreadsheet(event, ctx)
+    return await forms.continue_or_not_understood(event, ctx)

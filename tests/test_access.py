@@ -1,0 +1,97 @@
+"""Who may use the office and council features: every command and button under every role.
+
+The expected sets are written out here, not read from the router, so a route opened to the
+wrong role fails this test.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Attachment, Deadline, OfficeDraft, Role, Submission, Unit
+from tests.helpers import Person, fill_in, issue_code, open_deadline
+
+SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
+ROLES = {
+    "head": (Role.HEAD, SCHOOL),
+    "member": (Role.MEMBER, SCHOOL),
+    "district head": (Role.HEAD, "PGD-VIET-TRI"),
+    "office": (Role.OFFICE, None),
+    "council": (Role.COUNCIL, None),
+}
+READ = {"office", "council"}
+WRITE = {"office"}
+STATUS = READ | {"district head"}  # a district office sees its own schools
+REFUSALS = ("không tồn tại hoặc không dành cho bạn", "Nút này không còn hiệu lực")
+
+# (what is sent, who is served); {sub}, {file}, {unit}, {deadline}, {draft} are filled in.
+# Decisions come last: they change what the entries before them would show.
+MATRIX = [
+    ("/status", STATUS),
+    ("/progress", READ),
+    ("/models", READ),
+    ("/unit hung vuong", READ),
+    ("/review", WRITE),
+    ("/awards", WRITE),
+    ("/export", WRITE),
+    ("button st:{deadline}:0:", STATUS),
+    ("button stf:{deadline}:m", READ),  # filters are for the whole sector
+    ("button progress", READ),
+    ("button models", READ),
+    ("button un:{unit}", READ),
+    ("button review", WRITE),
+    ("button rvp:0", WRITE),
+    ("button rv:{sub}", WRITE),
+    ("button rvf:{file}", WRITE),
+    ("button awards", WRITE),
+    ("button export", WRITE),
+    ("button aw+:{unit}", WRITE),
+    ("button aw:{draft}:0:option0", WRITE),  # the office clerk's own award draft
+    ("button rvr:{sub}:1", WRITE),
+    ("button rva:{sub}:1", WRITE),
+]
+
+
+async def people(app, clock) -> dict[str, Person]:
+    bound = {}
+    for name, (role, unit) in ROLES.items():
+        person = Person.new(app)
+        await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+        bound[name] = person
+    return bound
+
+
+async def ids(app) -> dict[str, int]:
+    async with app.db.unit_of_work() as session:
+        return {
+            "sub": await session.scalar(select(Submission.id)),
+            "file": await session.scalar(select(Attachment.id)),
+            "unit": await session.scalar(select(Unit.id).where(Unit.code == SCHOOL)),
+            "deadline": await session.scalar(
+                select(Deadline.id).where(Deadline.code == "phase1-report")
+            ),
+            "draft": await session.scalar(select(OfficeDraft.id)) or 0,
+        }
+
+
+async def test_every_office_and_council_feature_serves_exactly_its_roles(app, clock):
+    everyone = await people(app, clock)
+    await open_deadline(app, everyone["head"], "phase1_report")
+    await fill_in(everyone["head"])  # something to review, with a file
+    wrong = []
+    for sent, served in MATRIX:
+        for name in sorted(everyone, key=lambda n: n == "office"):  # the office acts last
+            values = await ids(app)
+            outcome_text = await _send(everyone[name], sent.format(**values))
+            refused = any(phrase in outcome_text for phrase in REFUSALS)
+            if refused == (name in served):
+                wrong.append(f"{sent!r} as {name}: {'refused' if refused else 'served'}")
+    assert wrong == []
+
+
+async def _send(person: Person, sent: str) -> str:
+    if sent.startswith("button "):
+        await person.presses(sent.removeprefix("button "))
+    else:
+        await person.says(sent)
+    return person.text
