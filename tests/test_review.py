@@ -26,6 +26,11 @@ async def submitted_phase1(app, clock) -> tuple[Person, Person]:
     return principal, await bound(app, clock, Role.OFFICE)
 
 
+async def opens_the_submission(clerk: Person) -> None:
+    await clerk.says("/review")
+    await clerk.taps("Trường THPT Chuyên Hùng Vương")
+
+
 async def the_submission(app) -> Submission:
     async with app.db.unit_of_work() as session:
         return await session.scalar(select(Submission))
@@ -53,8 +58,7 @@ async def test_the_queue_lists_a_submission_with_its_answers_and_files(app, cloc
 
 async def test_accepting_tells_the_unit_and_empties_the_queue(app, clock):
     principal, clerk = await submitted_phase1(app, clock)
-    await clerk.says("/review")
-    await clerk.taps("Trường THPT Chuyên Hùng Vương")
+    await opens_the_submission(clerk)
 
     await clerk.taps("Chấp nhận")
 
@@ -69,8 +73,7 @@ async def test_accepting_tells_the_unit_and_empties_the_queue(app, clock):
 
 async def test_returning_asks_a_reason_and_the_unit_revises(app, clock):
     principal, clerk = await submitted_phase1(app, clock)
-    await clerk.says("/review")
-    await clerk.taps("Trường THPT Chuyên Hùng Vương")
+    await opens_the_submission(clerk)
     await clerk.taps("Trả lại để chỉnh sửa")
     assert "Gõ lý do trả lại hồ sơ TD-" in clerk.text
 
@@ -97,8 +100,7 @@ async def test_returning_asks_a_reason_and_the_unit_revises(app, clock):
 
 async def test_a_decision_on_a_version_the_unit_replaced_is_refused(app, clock):
     principal, clerk = await submitted_phase1(app, clock)
-    await clerk.says("/review")
-    await clerk.taps("Trường THPT Chuyên Hùng Vương")
+    await opens_the_submission(clerk)
     accept = clerk.button("Chấp nhận").payload
     await open_deadline(app, principal, "phase1_report")
     await fill_in(principal)  # version 2, saved while the clerk reads version 1
@@ -114,8 +116,7 @@ async def test_a_decision_on_a_version_the_unit_replaced_is_refused(app, clock):
 
 async def test_cancel_stops_waiting_for_a_reason(app, clock):
     _principal, clerk = await submitted_phase1(app, clock)
-    await clerk.says("/review")
-    await clerk.taps("Trường THPT Chuyên Hùng Vương")
+    await opens_the_submission(clerk)
     await clerk.taps("Trả lại để chỉnh sửa")
 
     await clerk.says("/cancel")

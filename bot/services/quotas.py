@@ -37,11 +37,11 @@ def _left(verified: int, target: int | None) -> int | None:
     return None if target is None else max(target - verified, 0)
 
 
-@dataclass(frozen=True)
-class BlockShare:
-    block: str
-    target: int
+class _Measured:
+    """How far ``verified`` is from ``target``, for a whole target or a block's share of it."""
+
     verified: int
+    target: int | None
 
     @property
     def percent(self) -> int | None:
@@ -53,7 +53,14 @@ class BlockShare:
 
 
 @dataclass(frozen=True)
-class QuotaLine:
+class BlockShare(_Measured):
+    block: str
+    target: int
+    verified: int
+
+
+@dataclass(frozen=True)
+class QuotaLine(_Measured):
     award_code: str
     name: str
     name_en: str
@@ -61,14 +68,6 @@ class QuotaLine:
     verified: int
     reported: int
     blocks: list[BlockShare] = field(default_factory=list)
-
-    @property
-    def percent(self) -> int | None:
-        return _percent(self.verified, self.target)
-
-    @property
-    def left(self) -> int | None:
-        return _left(self.verified, self.target)
 
 
 async def progress(session: AsyncSession) -> list[QuotaLine]:
