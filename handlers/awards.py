@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from bot.context import Context
-from bot.db.models import AwardType, OfficeDraft, Unit
+from bot.db.models import OfficeDraft, Unit
 from bot.db.repositories import OfficeDraftRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.forms.flow import Flow, Step
@@ -16,7 +14,13 @@ from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services import audit
 from bot.services import forms as form_service
-from bot.services.awards import AwardEntry, decision_date_problem, kind_allows, record_award
+from bot.services.awards import (
+    AwardEntry,
+    award_type_of,
+    decision_date_problem,
+    kind_allows,
+    record_award,
+)
 from bot.services.awards_import import import_awards
 from bot.services.spreadsheets import SpreadsheetError
 from handlers.menu import menu_reply, refused
@@ -134,9 +138,7 @@ async def _problem(entry: AwardEntry, ctx: Context) -> str | None:
     """What the form alone cannot check: the award type's recipients, the plan's period."""
     _ = ctx.t
     plan = await PlanRepository(ctx.session).active()
-    award_type = await ctx.session.scalar(
-        select(AwardType).where(AwardType.plan_id == plan.id, AwardType.code == entry.award_code)
-    )
+    award_type = await award_type_of(ctx.session, entry.award_code)
     if not kind_allows(award_type.kind, entry.collective):
         only = N_("{award} is given to individuals only")
         if not entry.collective:

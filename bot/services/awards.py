@@ -87,7 +87,7 @@ async def record_award(
 ) -> tuple[Award, bool]:
     """The award of ``entry``, and whether it is new: an award already recorded is left as it
     is. ``actor`` is written as the audit log writes actors ("cli", audit.person_actor(id))."""
-    award_type = await _award_type(session, entry.award_code)
+    award_type = await award_type_of(session, entry.award_code)
     number = canonical_decision_number(entry.decision_number)
     recipient = clean(entry.recipient_name)
     _check(entry, award_type, number, recipient)
@@ -130,7 +130,7 @@ async def record_award(
     return award, True
 
 
-async def _award_type(session: AsyncSession, code: str) -> AwardType:
+async def award_type_of(session: AsyncSession, code: str) -> AwardType:
     plan = await PlanRepository(session).active()
     award_type = None
     if plan is not None:
