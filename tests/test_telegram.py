@@ -89,7 +89,7 @@ async def test_invite_start_menu_deadlines(bot, app, clock):
 
     welcome = await ask(bot, f"/start {code}")
     assert "Liên kết thành công" in welcome.plain_text
-    assert welcome.parse_mode == "HTML"
+    assert welcome.parse_mode is None  # plain text: nothing to escape, nothing to break
     buttons = button_data(welcome)
     assert "📅 Hạn nộp" in buttons
 

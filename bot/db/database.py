@@ -21,14 +21,29 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db import inline_sqlite
+
+# aiosqlite: writers queue behind SQLite's lock instead of failing at once under load.
+_SQLITE_PATIENCE: dict[str, Any] = {"connect_args": {"timeout": 30}}
+
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **_engine_options(url))
+        options = _engine_options(url)
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **options)
+        # Slow reads (an export) must not run on the event loop's thread: with inline SQLite
+        # they get an engine of their own, on aiosqlite's worker thread.
+        self._reader_engine = (
+            create_async_engine(url, echo=echo, **_SQLITE_PATIENCE)
+            if "async_creator" in options
+            else self.engine
+        )
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            for engine in {self.engine, self._reader_engine}:
+                event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reader_sessions = async_sessionmaker(self._reader_engine, expire_on_commit=False)
         # SQLite has one writer at a time, and every unit of work writes. Queueing them here
         # costs nothing; letting them contend makes SQLite sleep and retry, which costs
         # seconds at the tail under load. PostgreSQL needs no such thing.
@@ -57,7 +72,7 @@ class Database:
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A session for slow work that only reads (an export): it does not wait for, or hold,
         the writer's turn, and anything it changed by mistake is rolled back."""
-        async with self._sessions() as session:
+        async with self._reader_sessions() as session:
             try:
                 yield session
             finally:
@@ -65,13 +80,18 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        await self._reader_engine.dispose()
 
 
 def _engine_options(url: str) -> dict[str, Any]:
-    if make_url(url).get_backend_name() == "sqlite":
-        # Writers queue behind SQLite's lock instead of failing at once under load.
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return {"pool_pre_ping": True}
+    # The short transactions of updates run inline (a file database; anything unusual in the
+    # URL, such as query options or :memory:, keeps plain aiosqlite).
+    if parsed.database and parsed.database != ":memory:" and not parsed.query:
+        return {"async_creator": inline_sqlite.connector(parsed.database)}
+    return _SQLITE_PATIENCE
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

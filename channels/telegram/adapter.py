@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -94,11 +93,12 @@ async def download(bot: Bot, file: FileRef) -> bytes:
 
 
 def render(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """HTML-escaped chunks within Telegram's length limit; the keyboard goes on the last one.
+    """Chunks within Telegram's length limit; the keyboard goes on the last one.
 
-    Telegram measures length after parsing entities, so the plain text is split, then escaped.
+    The core writes plain text and the bot sends it without a parse mode (see make_bot), so
+    nothing needs escaping: a name like "<Thầy> Tâm & Co" shows as typed.
     """
-    chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text, MAX_TEXT)]
+    chunks = split_text(reply.text, MAX_TEXT)
     keyboard = _keyboard(reply)
     return [(chunk, keyboard if last else None) for last, chunk in _mark_last(chunks)]
 
@@ -148,7 +148,7 @@ async def _send_document(bot: Bot, chat_id: int, reply: Reply) -> Message:
 
 
 def _caption(reply: Reply) -> str:
-    return html.escape(split_text(reply.text, MAX_CAPTION)[0], quote=False)
+    return split_text(reply.text, MAX_CAPTION)[0]
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:

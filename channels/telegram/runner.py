@@ -16,10 +16,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
@@ -105,11 +103,9 @@ class InFlight:
 def make_bot(runtime: Runtime) -> Bot:
     settings = runtime.settings
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
-        token=settings.require_telegram().get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
+    # No parse mode: the core's replies are plain text, so Telegram takes them literally and
+    # there is no markup to escape, or to get wrong.
+    return Bot(token=settings.require_telegram().get_secret_value(), session=session)
 
 
 async def _deliver_follow_ups(
