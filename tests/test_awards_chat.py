@@ -108,3 +108,16 @@ async def test_a_unit_head_cannot_record_an_award_by_a_forged_button(app, clock)
     await head.presses("aw+:1")
     assert "Nút này không còn hiệu lực" in head.text
     assert await awards(app) == []
+
+
+async def test_an_award_put_aside_says_where_to_find_it_and_the_card_resumes_it(app, clock):
+    clerk = await clerk_at_card(app, clock)
+    await clerk.says("co thi dua ubnd tinh")
+    await clerk.says("huy")
+    assert "Mở lại thẻ đơn vị (/unit)" in clerk.text
+
+    await clerk.says("/unit chuyen hung vuong")
+    await clerk.taps("Ghi khen thưởng cho đơn vị này")
+    assert "Tập thể hay cá nhân?" in clerk.text  # the award type chosen before is kept
+    await clerk.says("/cancel")
+    assert "mở lại từ nơi bạn đã bắt đầu" in clerk.text

@@ -20,6 +20,8 @@ class FormDefinition:
     button_prefix: str = "f"
     # The question before saving; may use {form} and {due}.
     confirm: str = N_("Submit “{form}” now? You can still change it until {due}.")
+    # Said when the person puts the form aside: where they will find it again.
+    kept: str = N_("Saved as a draft. You can continue any time from the menu.")
 
     def field(self, key: str) -> Field:
         return next(field for field in self.fields if field.key == key)

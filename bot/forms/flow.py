@@ -102,10 +102,7 @@ class Flow:
 
     def _act(self, verb: str, number: int | None, answer: Answer) -> Step:
         if verb == "cancel":
-            return Step(
-                self.env.t(N_("Saved as a draft. You can continue any time from the menu.")),
-                finished="cancel",
-            )
+            return Step(self.env.t(self.form.kept), finished="cancel")
         at = self.cursor["at"]
         try:
             if at == REVIEW:

@@ -18,6 +18,7 @@ AWARD = FormDefinition(
     title=N_("Award record"),
     button_prefix="aw",
     confirm=N_("Record this award? It then counts toward the plan's targets."),
+    kept=N_("Put aside. Open the unit's card again (/unit) to continue this award."),
     fields=(
         SingleChoice(key="award", label=N_("Which award?"), source=ANY_AWARD),
         SingleChoice(key="kind", label=N_("Collective or individual?"), options=KIND),
