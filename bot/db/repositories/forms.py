@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from bot.db.models import Deadline, FormDraft, Person, Submission, SubmissionVersion, Unit
 
@@ -12,16 +12,10 @@ class FormRepository:
         self.session = session
 
     async def draft(self, draft_id: int) -> FormDraft | None:
-        return await self.session.scalar(_with_deadline().where(FormDraft.id == draft_id))
+        return await self.session.scalar(_DRAFT, {"draft_id": draft_id})
 
     async def active_draft(self, person: Person) -> FormDraft | None:
-        query = (
-            _with_deadline()
-            .where(FormDraft.person_id == person.id, FormDraft.active.is_(True))
-            .order_by(FormDraft.updated_at.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(query)
+        return await self.session.scalar(_ACTIVE_DRAFT, {"person_id": person.id})
 
     async def own_draft(self, person: Person, unit: Unit, deadline: Deadline) -> FormDraft | None:
         return await self.session.scalar(
@@ -59,6 +53,17 @@ class FormRepository:
         )
 
 
-def _with_deadline() -> Select[tuple[FormDraft]]:
-    """A draft is always used with its deadline and plan: fetch them in the same query."""
-    return select(FormDraft).options(joinedload(FormDraft.deadline).joinedload(Deadline.plan))
+# A draft is always used with its deadline and plan: fetched in the same query. Both queries
+# run on every form step, so they are built once (see PeopleRepository.identity).
+_WITH_DEADLINE = (
+    select(FormDraft)
+    .join(FormDraft.deadline)
+    .join(Deadline.plan)
+    .options(contains_eager(FormDraft.deadline).contains_eager(Deadline.plan))
+)
+_DRAFT = _WITH_DEADLINE.where(FormDraft.id == bindparam("draft_id"))
+_ACTIVE_DRAFT = (
+    _WITH_DEADLINE.where(FormDraft.person_id == bindparam("person_id"), FormDraft.active.is_(True))
+    .order_by(FormDraft.updated_at.desc())
+    .limit(1)
+)
