@@ -91,8 +91,8 @@ async def _owed_deadline(argument: str, ctx: Context) -> Deadline | None:
     deadline = await FormRepository(ctx.session).deadline(int(argument))
     if deadline is None or form_for(deadline.form_code) is None:
         return None
-    audience = await PlanRepository(ctx.session).audience_unit_ids(deadline)
-    return deadline if ctx.unit.id in audience else None
+    owed = await PlanRepository(ctx.session).owed_by(ctx.unit, [deadline])
+    return deadline if owed else None
 
 
 async def _open(deadline: Deadline, ctx: Context) -> Outcome:

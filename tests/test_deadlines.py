@@ -122,3 +122,18 @@ def _entry(text: str, due: str) -> str:
     blocks = [block for block in text.split("\n\n") if due in block]
     assert blocks, f"nothing due {due} in:\n{text}"
     return blocks[0]
+
+
+async def test_each_unit_owes_exactly_the_deadlines_whose_audience_lists_it(app):
+    """The one-question-per-audience check that /register, /report and /deadlines use agrees
+    with the audience lists that reminders and the office's counts use, for every unit."""
+    from bot.db.repositories import PlanRepository
+
+    async with app.db.unit_of_work() as session:
+        repo = PlanRepository(session)
+        deadlines = await repo.deadlines(await repo.active())
+        audiences = {d.id: await repo.audience_unit_ids(d) for d in deadlines}
+        for unit in await session.scalars(select(Unit)):
+            owed = {d.id for d in await repo.owed_by(unit, deadlines)}
+            assert owed == {d.id for d in deadlines if unit.id in audiences[d.id]}, unit.code
+    assert any(audiences[d.id] != audiences[deadlines[0].id] for d in deadlines)

@@ -50,8 +50,7 @@ async def unit_deadlines(session: AsyncSession, unit: Unit, now: datetime) -> li
     submissions = await repo.submissions_of_unit(unit)
     owed_by_unit = [
         UnitDeadline(d, _state(submissions.get(d.id)))
-        for d in await repo.deadlines(plan)
-        if unit.id in await repo.audience_unit_ids(d)
+        for d in await repo.owed_by(unit, await repo.deadlines(plan))
     ]
     overdue = [item for item in owed_by_unit if item.deadline.due_at < now and item.owed]
     upcoming = [item for item in owed_by_unit if item.deadline.due_at >= now]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -67,6 +67,21 @@ class PlanRepository:
 
     async def audience_unit_ids(self, deadline: Deadline) -> set[int]:
         return set(await self.session.scalars(audience_query(deadline)))
+
+    async def owed_by(self, unit: Unit, deadlines: Iterable[Deadline]) -> list[Deadline]:
+        """The deadlines whose audience includes the unit. Deadlines share a handful of
+        audiences, so the database is asked once per audience, not once per deadline, and
+        never for the whole list of units."""
+        answers: dict[tuple, bool] = {}
+        owed = []
+        for deadline in deadlines:
+            audience = (deadline.plan_id, deadline.audience, tuple(deadline.audience_models or ()))
+            if audience not in answers:
+                member = select(literal(unit.id).in_(audience_query(deadline)))
+                answers[audience] = bool(await self.session.scalar(member))
+            if answers[audience]:
+                owed.append(deadline)
+        return owed
 
     async def submissions_of_unit(self, unit: Unit) -> dict[int, Submission]:
         rows = await self.session.scalars(select(Submission).where(Submission.unit_id == unit.id))
