@@ -1,4 +1,5 @@
-"""The bot's timed work: plan reminders, send the outbox, the office's morning digest.
+"""The bot's timed work: plan reminders, send the outbox, the office's morning digest, and
+forgetting updates too old to be delivered again.
 
 Reminders are planned every quarter hour and once at start-up (which is the catch-up after
 downtime: the planner only ever sends each deadline's latest slot, once). Slots fall on the
@@ -14,13 +15,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
-from bot.services import digest, reminders
+from bot.services import digest, reminders, updates
 from bot.services.outbox import DeliveryReport, Sender, deliver_due
 
 log = logging.getLogger(__name__)
 
 DELIVERY_EVERY_SECONDS = 2
 DIGEST_AT = {"hour": 8, "minute": 0}
+HOUSEKEEPING_AT = {"hour": 3, "minute": 30}  # the quietest hour
 
 
 class Jobs:
@@ -39,6 +41,10 @@ class Jobs:
     async def morning_digest(self) -> int:
         async with self.runtime.db.unit_of_work() as session:
             return await digest.send(session, self.runtime.clock.now(), self.runtime.settings.zone)
+
+    async def forget_old_updates(self) -> int:
+        async with self.runtime.db.unit_of_work() as session:
+            return await updates.forget_old(session, self.runtime.clock.now())
 
     async def catch_up(self) -> None:
         """What the schedule would have run by now, for a clock that jumps (the sandbox)."""
@@ -73,5 +79,8 @@ def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOSche
     )
     scheduler.add_job(
         jobs.morning_digest, CronTrigger(timezone=zone, **DIGEST_AT), id="digest", **common
+    )
+    scheduler.add_job(
+        jobs.forget_old_updates, CronTrigger(timezone=zone, **HOUSEKEEPING_AT), id="housekeeping"
     )
     return scheduler

@@ -286,6 +286,26 @@ async def test_a_redelivered_update_is_handled_once(app, clock):
     assert "Cá nhân đăng ký" in principal.text  # "1" answered one question, not two
 
 
+async def test_a_redelivery_is_recognised_for_a_week_then_the_record_is_dropped(app, clock):
+    from datetime import timedelta
+
+    from bot.events import Incoming
+    from bot.services.updates import forget_old
+
+    principal = await principal_of(app, clock)
+    answer = Incoming(principal.identity, text="/deadlines", update_id="9002")
+    await app.handle(answer)
+
+    clock.advance(timedelta(days=6))
+    async with app.db.unit_of_work() as session:
+        assert await forget_old(session, clock.now()) == 0
+    assert (await app.handle(answer)).replies == []  # still known: not handled twice
+
+    clock.advance(timedelta(days=2))
+    async with app.db.unit_of_work() as session:
+        assert await forget_old(session, clock.now()) == 1
+
+
 async def test_another_units_member_cannot_touch_a_draft_by_a_forged_button(app, clock):
     owner = await principal_of(app, clock)
     await owner.says("/register")
