@@ -18,6 +18,17 @@ if TYPE_CHECKING:
     from bot.forms.flow import Flow, Step
 
 EDIT_BUTTONS_PER_ROW = 4
+# The word a person types for a navigation button where there are no buttons (Zalo, the
+# sandbox); each is one of the flow's WORDS once folded, in both languages.
+TYPED_VERBS = {
+    "back": N_("back"),
+    "skip": N_("skip"),
+    "cancel": N_("cancel"),
+    "done": N_("done"),
+    "add": N_("add"),
+    "submit": N_("submit"),
+    "yes": N_("yes"),
+}
 
 
 def render(flow: Flow) -> Step:
@@ -39,7 +50,8 @@ def render(flow: Flow) -> Step:
 def _button(flow: Flow, label: str, verb: str, index: int | None = None) -> Button:
     suffix = "" if index is None else str(index)
     prefix = flow.form.button_prefix
-    return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}")
+    typed = flow.env.t(TYPED_VERBS[verb]) if verb in TYPED_VERBS else None
+    return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}", typed)
 
 
 def _progress(flow: Flow, current: Field) -> str:
