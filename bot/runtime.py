@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from dataclasses import dataclass
 
 from bot.app import CoreApp
@@ -48,3 +50,12 @@ async def build_runtime(settings: Settings, clock: Clock) -> Runtime:
     await ensure_plan(db, clock)
     app = CoreApp(db=db, clock=clock, settings=settings, router=build_router())
     return Runtime(settings=settings, clock=clock, db=db, app=app)
+
+
+def stop_on_signals() -> asyncio.Event:
+    """Set by SIGTERM (docker stop) or SIGINT: every channel stops taking updates."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
