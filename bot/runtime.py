@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.app import CoreApp
 from bot.clock import Clock
@@ -14,6 +15,13 @@ from bot.db.migrate import is_current, upgrade_async
 from bot.db.repositories import PlanRepository
 from bot.i18n import check_catalogs
 from handlers import build_router
+
+
+class Background(Protocol):
+    """Work that runs while the bot serves (the scheduler): started once a platform answers."""
+
+    def start(self) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
 
 
 @dataclass

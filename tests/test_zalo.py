@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -273,12 +274,16 @@ async def test_a_flooded_send_is_retried_later(zalo, app):
     assert zalo.sent == []
 
 
-async def test_idle_polls_are_waited_out(zalo, app, clock):
-    await asyncio.sleep(0.5)
-    assert zalo.idle_polls >= 2
-    chat = ZaloChat(zalo, app)
-    await chat.says("Xin chào")  # still polling after the 408s
+async def test_idle_polls_and_failures_are_waited_out_without_logging_the_token(fake, app, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake.fail_next("getUpdates", 502)
+    async with running(runtime_on(fake, app)):
+        await _until(lambda: fake.idle_polls >= 2)
+        chat = ZaloChat(fake, app)
+        await chat.says("Xin chào")  # still polling after a 502 and the idle 408s
     assert "mã mời" in chat.text
+    assert "getUpdates failed" in caplog.text
+    assert ZALO_TOKEN not in caplog.text and ZALO_TOKEN.split(":")[1] not in caplog.text
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock, parse_local
 from bot.config import Settings, SettingsError
-from bot.runtime import Runtime, build_runtime, stop_on_signals
+from bot.runtime import Background, Runtime, build_runtime, stop_on_signals
 
 # A channel's serving loop, given the background work to start once the platform answers.
-Serve = Callable[[Sequence[object]], Awaitable[None]]
+Serve = Callable[[Sequence[Background]], Awaitable[None]]
 
 SANDBOX_START = "01/10/2016 08:00"  # three weeks before the plan's first fixed deadline
 

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from functools import partial
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -43,7 +42,7 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
-from bot.runtime import Runtime, stop_on_signals
+from bot.runtime import Background, Runtime, stop_on_signals
 from channels.telegram.adapter import (
     CHANNEL,
     deliver,
@@ -177,13 +176,6 @@ async def retry_until_reachable(
         except TimeoutError:
             delay = min(delay * 2, MAX_BACKOFF_SECONDS)
     return False
-
-
-class Background(Protocol):
-    """Work that runs while the bot serves (the scheduler): started once Telegram answers."""
-
-    def start(self) -> None: ...
-    def shutdown(self, wait: bool = True) -> None: ...
 
 
 async def run_telegram(

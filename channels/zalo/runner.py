@@ -22,9 +22,8 @@ from aiohttp import web
 
 from bot.app import CoreApp
 from bot.events import FileRef, Incoming, Outcome, Reply
-from bot.runtime import Runtime
+from bot.runtime import Background, Runtime
 from channels.numbered import pressed
-from channels.telegram.runner import Background
 from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
 from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
@@ -49,6 +48,13 @@ class ZaloBot:
         app.file_readers[CHANNEL] = self._read_photo
 
     async def handle(self, body: Any) -> None:
+        """Never raises: one bad update must not stop polling or fail the webhook."""
+        try:
+            await self._handle(body)
+        except Exception:
+            log.exception("Zalo update failed")
+
+    async def _handle(self, body: Any) -> None:
         update = unwrap(body)
         if update is None:
             log.info("Zalo update without a message ignored")
