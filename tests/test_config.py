@@ -59,8 +59,8 @@ def test_run_without_a_token_exits_2_with_one_line(tmp_path):
     result = thidua("run", env={}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "thidua: Missing setting BOT_TOKEN: set it to the token BotFather gave you "
-        "(in the environment or .env)."
+        "thidua: Missing setting BOT_TOKEN or ZALO_BOT_TOKEN: set the token of at least one "
+        "bot (in the environment or .env)."
     ]
 
 
