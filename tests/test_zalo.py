@@ -238,6 +238,14 @@ async def test_a_chart_is_a_photo_served_by_the_bot_when_a_public_url_is_set(fak
     assert chart.photo.startswith(b"\x89PNG")
 
 
+async def test_without_a_public_url_a_chart_is_left_to_its_table(zalo, app, clock):
+    chat = ZaloChat(zalo, app)
+    await bound(chat, app, clock, Role.OFFICE)
+    await chat.says("/progress")
+    assert all(message.photo is None for message in chat.last)
+    assert "Chỉ tiêu 2016–2020 (khen thưởng đã xác nhận / chỉ tiêu):" in chat.text
+
+
 async def test_a_reminder_reaches_a_zalo_member_through_the_outbox(zalo, app, clock):
     chat = ZaloChat(zalo, app)
     await bound(chat, app, clock)
@@ -310,9 +318,14 @@ async def test_a_webhook_with_a_wrong_secret_is_refused(webhook, fake):
     assert fake.sent == []
 
 
-async def test_a_webhook_delivered_twice_is_handled_once(webhook, fake, app, clock):
+@pytest.mark.parametrize("with_message_id", [True, False])
+async def test_a_webhook_delivered_twice_is_handled_once(
+    webhook, fake, app, clock, with_message_id
+):
     code = await issue_code(app.db, clock, Role.HEAD, SCHOOL)
     update = fake.update("message.text.received", USER, "Test", {"text": code})
+    if not with_message_id:  # then the message's content identifies it
+        del update["message"]["message_id"]
     assert fake.webhook["url"] == "https://bot.example.vn/zalo/hook"
 
     assert await fake.deliver(update, webhook) == 200
