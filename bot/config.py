@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     def _public_https(cls, url: str | None) -> str | None:
         # Platforms only deliver to HTTPS; *_LISTEN is the local side behind the proxy.
         if url is not None and not url.startswith("https://"):
-            raise ValueError("must be the public https:// address Telegram will call")
+            raise ValueError("must be the public https:// address the platform will call")
         return url
 
     @field_validator(
