@@ -204,12 +204,13 @@ async def test_telegram_and_zalo_link_to_one_person_with_a_second_code(zalo, app
     assert "đã được sử dụng" in other.text
 
 
-async def test_a_document_is_refused_with_what_to_do_instead(zalo, app, clock):
+async def test_a_document_is_refused_with_what_to_do_instead_in_their_language(zalo, app, clock):
     chat = ZaloChat(zalo, app)
     await bound(chat, app, clock)
+    await chat.says("/lang en")
     zalo.user_sends_document(USER)
     [answer] = await zalo.wait_for_messages(USER, 1)
-    assert "Telegram" in answer.text  # where files can be sent instead
+    assert "send the document as a photo" in answer.text and "Telegram" in answer.text
     assert await count(app, Attachment) == 0
 
 

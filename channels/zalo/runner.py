@@ -21,6 +21,7 @@ from weakref import WeakValueDictionary
 from aiohttp import web
 
 from bot.app import CoreApp
+from bot.db.repositories import PeopleRepository
 from bot.events import FileRef, Incoming, Outcome, Reply
 from bot.runtime import Background, Runtime
 from channels.numbered import pressed
@@ -88,7 +89,11 @@ class ZaloBot:
         return replace(event, text=None, payload=payload) if payload else event
 
     async def _explain_files(self, event: Incoming) -> None:
-        _ = self.app.translator(self.app.guess_locale(event.identity))
+        """In the person's language: the core never sees this event, so the channel asks."""
+        async with self.app.db.reading() as session:
+            account = await PeopleRepository(session).identity(CHANNEL, event.identity.user_id)
+            locale = account.person.locale if account else self.app.guess_locale(event.identity)
+        _ = self.app.translator(locale)
         await self._show(event, Outcome([Reply(_(FILES_ON_ZALO))]))
 
     async def _show(self, event: Incoming, outcome: Outcome) -> None:
