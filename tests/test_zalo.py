@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Attachment, ChannelIdentity, Role, Submission
 from bot.events import FileRef, Reply
-from bot.forms.flow import WORDS
+from bot.forms.flow import REMOVAL, WORDS
 from bot.runtime import Runtime
 from bot.services import reminders
 from bot.services.outbox import Delivery
@@ -350,10 +350,11 @@ async def _until(condition, seconds: float = 5.0) -> None:
 
 def test_form_words_are_what_the_flow_reads():
     from bot.forms.prompts import TYPED_VERBS
-    from bot.i18n import Translator
+    from bot.i18n import N_, Translator
     from tests.conftest import VIETNAM
 
     for locale in ("vi", "en"):
         t = Translator(locale, VIETNAM)
         for verb, word in TYPED_VERBS.items():
             assert fold(t(word)) in WORDS[verb], (locale, verb)
+        assert re.fullmatch(REMOVAL, fold(t(N_("remove {number}"), number=2)))

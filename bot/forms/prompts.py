@@ -47,10 +47,13 @@ def render(flow: Flow) -> Step:
     return Step(*_question(flow, current, _progress(flow, current)))
 
 
-def _button(flow: Flow, label: str, verb: str, index: int | None = None) -> Button:
+def _button(
+    flow: Flow, label: str, verb: str, index: int | None = None, *, typed: str | None = None
+) -> Button:
     suffix = "" if index is None else str(index)
     prefix = flow.form.button_prefix
-    typed = flow.env.t(TYPED_VERBS[verb]) if verb in TYPED_VERBS else None
+    if typed is None and verb in TYPED_VERBS:
+        typed = flow.env.t(TYPED_VERBS[verb])
     return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}", typed)
 
 
@@ -109,7 +112,17 @@ def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
     lines.append(t(N_("Add a row, remove one, or press Done when the list is complete.")))
     buttons = [[_button(flow, t(N_("➕ Add {item}"), item=t(group.item_label)), "add")]]
     buttons += [
-        [_button(flow, t(N_("🗑 Remove {number}"), number=i + 1), "remove", i)]
+        # Without buttons, deleting a row takes "remove 2" typed out: a bare number is too easy
+        # to type by mistake, meaning the row to look at.
+        [
+            _button(
+                flow,
+                t(N_("🗑 Remove {number}"), number=i + 1),
+                "remove",
+                i,
+                typed=t(N_("remove {number}"), number=i + 1),
+            )
+        ]
         for i in range(len(rows))
     ]
     buttons.append([_button(flow, t(N_("✔️ Done")), "done")])
