@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -264,6 +265,16 @@ async def test_a_reminder_reaches_a_zalo_member_through_the_outbox(zalo, app, cl
     assert "⏰ Nhắc hạn" in reminder.text and "  [1]" in reminder.text
     await chat.says("1")  # the reminder's button, by its number
     assert "câu 1/" in chat.text
+
+
+async def test_the_outbox_sends_to_zalo_at_zalos_own_pace(zalo, app):
+    bot = make_zalo_bot(runtime_on(zalo, app))
+    sender = ZaloSender(bot.output, per_second=10)
+    started = time.monotonic()
+    for number in range(4):
+        await sender.send(USER, Reply(f"Thông báo {number}"))
+    assert time.monotonic() - started >= 0.3  # 4 messages at 10 a second
+    assert [message.text for message in zalo.messages_to(USER)][-1] == "Thông báo 3"
 
 
 async def test_a_blocked_zalo_member_is_marked_unreachable(zalo, app, clock):
