@@ -281,9 +281,18 @@ async def test_a_blocked_zalo_member_is_marked_unreachable(zalo, app, clock):
     chat = ZaloChat(zalo, app)
     await bound(chat, app, clock)
     zalo.block(USER)
+    clock.set(clock.now().replace(day=6))
     bot = make_zalo_bot(runtime_on(zalo, app))
-    result = await ZaloSender(bot.output, per_second=20).send(USER, Reply("Thông báo"))
-    assert result.outcome is Delivery.BLOCKED
+    jobs = Jobs(Runtime(app.settings, clock, app.db, app), {CHANNEL: ZaloSender(bot.output, 20)})
+    async with app.db.unit_of_work() as session:
+        await reminders.send_due(session, clock.now(), app.settings.zone)
+
+    report = await jobs.deliver()
+
+    assert (report.sent, report.blocked) == (0, 1)
+    async with app.db.unit_of_work() as session:
+        identity = await session.scalar(select(ChannelIdentity))
+    assert identity.unreachable_since is not None
 
 
 async def test_a_flooded_send_is_retried_later(zalo, app):
