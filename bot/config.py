@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     zalo_bot_token: SecretStr | None = None
     zalo_api_url: str = DEFAULT_ZALO_API_URL
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_listen: str = "0.0.0.0:8081"
+    # Zalo publishes no rate limit for bots; outbox messages to Zalo are paced to this.
+    zalo_messages_per_second: float = Field(default=5.0, gt=0, le=30)
+    # The bot's own public address: Zalo fetches charts from it (sendPhoto takes only a URL).
+    public_url: str | None = None
     database_url: str = "sqlite+aiosqlite:///thidua.db"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -49,32 +56,34 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a BotFather token (digits:letters)")
         return token
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "zalo_webhook_url")
     @classmethod
     def _public_https(cls, url: str | None) -> str | None:
-        # Telegram only delivers to HTTPS; WEBHOOK_LISTEN is the local side behind the proxy.
+        # Platforms only deliver to HTTPS; *_LISTEN is the local side behind the proxy.
         if url is not None and not url.startswith("https://"):
-            raise ValueError("must be the public https:// address Telegram will call")
+            raise ValueError("must be the public https:// address the platform will call")
         return url
 
-    @field_validator("telegram_api_url", "zalo_api_url", "webhook_url")
+    @field_validator(
+        "telegram_api_url", "zalo_api_url", "webhook_url", "zalo_webhook_url", "public_url"
+    )
     @classmethod
     def _http_url(cls, url: str | None) -> str | None:
         if url is not None and not re.match(r"^https?://[^\s/]+", url):
             raise ValueError("must be an http:// or https:// address")
         return url.rstrip("/") if url else url
 
-    @field_validator("webhook_secret")
+    @field_validator("webhook_secret", "zalo_webhook_secret")
     @classmethod
     def _secret_shape(cls, secret: SecretStr | None) -> SecretStr | None:
-        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -; Zalo 8-256.
         if secret is not None and not re.fullmatch(
             r"[A-Za-z0-9_-]{8,256}", secret.get_secret_value()
         ):
             raise ValueError("must be 8-256 characters of letters, digits, _ or -")
         return secret
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "zalo_listen")
     @classmethod
     def _host_port(cls, listen: str) -> str:
         host, _, port = listen.rpartition(":")
@@ -112,8 +121,11 @@ class Settings(BaseSettings):
 
     @property
     def listen_host_port(self) -> tuple[str, int]:
-        host, _, port = self.webhook_listen.rpartition(":")
-        return host, int(port)
+        return _host_and_port(self.webhook_listen)
+
+    @property
+    def zalo_host_port(self) -> tuple[str, int]:
+        return _host_and_port(self.zalo_listen)
 
     def require_telegram(self) -> SecretStr:
         if self.bot_token is None:
@@ -126,6 +138,28 @@ class Settings(BaseSettings):
                 "Missing setting WEBHOOK_SECRET: webhook mode (WEBHOOK_URL is set) needs a secret."
             )
         return self.bot_token
+
+    def require_zalo(self) -> SecretStr:
+        if self.zalo_bot_token is None:
+            raise SettingsError("Missing setting ZALO_BOT_TOKEN: set it to your Zalo bot's token.")
+        if self.zalo_webhook_url and self.zalo_webhook_secret is None:
+            raise SettingsError(
+                "Missing setting ZALO_WEBHOOK_SECRET: Zalo webhook mode (ZALO_WEBHOOK_URL is set) "
+                "needs a secret."
+            )
+        return self.zalo_bot_token
+
+    def require_a_channel(self) -> None:
+        if self.bot_token is None and self.zalo_bot_token is None:
+            raise SettingsError(
+                "Missing setting BOT_TOKEN or ZALO_BOT_TOKEN: set the token of at least one bot "
+                "(in the environment or .env)."
+            )
+
+
+def _host_and_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host, int(port)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -73,6 +73,9 @@ class Incoming:
 class Button:
     label: str
     payload: str
+    # What to type instead of pressing it, where the core reads that word itself (a form's
+    # "back", "done"...); a channel without buttons shows it in place of a number.
+    typed: str | None = None
 
     def __post_init__(self) -> None:
         size = len(self.payload.encode())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.app import CoreApp
 from bot.clock import Clock
@@ -12,6 +15,13 @@ from bot.db.migrate import is_current, upgrade_async
 from bot.db.repositories import PlanRepository
 from bot.i18n import check_catalogs
 from handlers import build_router
+
+
+class Background(Protocol):
+    """Work that runs while the bot serves (the scheduler): started once a platform answers."""
+
+    def start(self) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
 
 
 @dataclass
@@ -48,3 +58,12 @@ async def build_runtime(settings: Settings, clock: Clock) -> Runtime:
     await ensure_plan(db, clock)
     app = CoreApp(db=db, clock=clock, settings=settings, router=build_router())
     return Runtime(settings=settings, clock=clock, db=db, app=app)
+
+
+def stop_on_signals() -> asyncio.Event:
+    """Set by SIGTERM (docker stop) or SIGINT: every channel stops taking updates."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

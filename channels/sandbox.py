@@ -19,11 +19,12 @@ from bot.app import CoreApp
 from bot.clock import ManualClock, parse_local
 from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, UnitRepository
-from bot.events import Button, Document, FileRef, Identity, Incoming, Outcome, Reply
+from bot.events import Document, FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Translator
 from bot.services import invites
 from bot.services.invites import InviteError
 from bot.services.outbox import Delivery, SendResult
+from channels.numbered import number_options, pressed
 
 CHANNEL = "sandbox"
 PERSONA_ROLES = {"office": Role.OFFICE, "council": Role.COUNCIL}
@@ -65,7 +66,7 @@ class Sandbox:
         self.catch_up: Callable[[], Awaitable[object]] | None = None
         self._read_line = read_line
         self._out = out
-        self._choices: list[Button] = []
+        self._choices: list[str] = []
         self._ = Translator(app.settings.default_locale, app.settings.zone)
         app.file_readers[CHANNEL] = _read_local_file
 
@@ -101,12 +102,8 @@ class Sandbox:
             await self._move_clock(rest.strip())
         elif head == "/file":
             await self._send_file(rest.strip())
-        elif line.isdigit() and 1 <= int(line) <= len(self._choices):
-            await self._send(
-                Incoming(
-                    self.persona.identity(self._), payload=self._choices[int(line) - 1].payload
-                )
-            )
+        elif payload := pressed(line, self._choices):
+            await self._send(Incoming(self.persona.identity(self._), payload=payload))
         else:
             await self._send(Incoming(self.persona.identity(self._), text=line))
 
@@ -183,20 +180,16 @@ class Sandbox:
     def render(self, outcome: Outcome) -> None:
         if outcome.notice:
             self._say(f"({outcome.notice})")
-        # One numbering across the whole answer: every button shown can be pressed by number.
-        shown = [button for reply in outcome.replies for button in reply.all_buttons()]
-        self._choices = shown or self._choices
-        number = 0
-        for reply in outcome.replies:
+        numbered = number_options(outcome.replies)
+        if numbered.replaces_options:
+            self._choices = numbered.payloads
+        for reply, text in zip(outcome.replies, numbered.texts, strict=True):
             if reply.photo is not None:
                 path = _save_file(reply.photo, "chart.png")
                 self._say(self._("🖼 Picture saved to {path}", path=path))
             if reply.document is not None:
                 self._say(self._("📎 File: {path}", path=_document_path(reply.document)))
-            self._say(f"\n{reply.text}")
-            for button in reply.all_buttons():
-                number += 1
-                self._say(f"  [{number}] {button.label}")
+            self._say(f"\n{text}")
 
     def _say(self, text: str) -> None:
         if text:

@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.db.repositories import PeopleRepository
 from bot.events import Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import PUBLIC, Router
+from bot.routing import ANY_ROLE, PUBLIC, Router
 from bot.services import invites
 from bot.services.invites import RedeemStatus
 from handlers.menu import ROLE_NAMES, menu_reply
@@ -27,12 +27,18 @@ REFUSALS = {
     RedeemStatus.REVOKED: N_(
         "That invite code was withdrawn by the Department office. Please ask them for a new one."
     ),
+    RedeemStatus.OTHER_ACCOUNT: N_(
+        "This account is already linked to someone else, so it cannot take that code. "
+        "Nothing was changed."
+    ),
 }
 
 
 def register(router: Router) -> None:
     description = N_("Start, or link with an invite code")
     router.command("start", start, allowed=PUBLIC, description=description)
+    link_description = N_("Use the bot from another app (Zalo or Telegram)")
+    router.command("link", link, allowed=ANY_ROLE, description=link_description)
 
 
 async def start(event: Incoming, ctx: Context) -> Outcome:
@@ -42,6 +48,19 @@ async def start(event: Incoming, ctx: Context) -> Outcome:
         return await explain_invites(event, ctx)
     _ = ctx.t
     return Outcome([menu_reply(ctx, _("Welcome back, {name}!", name=ctx.person.full_name))])
+
+
+async def link(_event: Incoming, ctx: Context) -> Outcome:
+    """A one-time code that joins another app (Zalo, Telegram) to this person's account."""
+    _ = ctx.t
+    issued = await invites.create_link_code(ctx.session, ctx.clock, ctx.person)
+    text = _(
+        "To use the bot from another app too (Zalo or Telegram), send it this code within "
+        "{minutes} minutes:\n{code}\nThe code works once, and only links to your account.",
+        minutes=int(invites.LINK_TTL.total_seconds() // 60),
+        code=issued.display_code,
+    )
+    return Outcome([Reply(text)])
 
 
 async def explain_invites(event: Incoming, ctx: Context) -> Outcome:
@@ -76,7 +95,13 @@ async def _redeem(raw_code: str, ctx: Context) -> Outcome:
         ctx.identity.channel, ctx.identity.user_id
     )
     role = _(ROLE_NAMES[result.role])
-    if result.status is RedeemStatus.ALREADY:
+    if result.status is RedeemStatus.LINKED:
+        text = _(
+            "Linked! This app now uses your account: you are {role} of {unit}.",
+            role=role,
+            unit=result.unit.name,
+        )
+    elif result.status is RedeemStatus.ALREADY:
         text = _("You already are {role} of {unit}.", role=role, unit=result.unit.name)
     else:
         text = _("Linked! You are now {role} of {unit}.", role=role, unit=result.unit.name)

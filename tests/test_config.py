@@ -15,7 +15,8 @@ SECRET = "987654:SECRET-do-not-print-abcdefghijklmnop"
 
 
 def thidua(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
+    unset = {"BOT_TOKEN", "ZALO_BOT_TOKEN", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=clean | env,
@@ -59,9 +60,17 @@ def test_run_without_a_token_exits_2_with_one_line(tmp_path):
     result = thidua("run", env={}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "thidua: Missing setting BOT_TOKEN: set it to the token BotFather gave you "
-        "(in the environment or .env)."
+        "thidua: Missing setting BOT_TOKEN or ZALO_BOT_TOKEN: set the token of at least one "
+        "bot (in the environment or .env)."
     ]
+
+
+def test_a_zalo_webhook_without_its_secret_exits_2_naming_it(tmp_path):
+    env = {"ZALO_BOT_TOKEN": "zalo-token", "ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo"}
+    result = thidua("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Missing setting ZALO_WEBHOOK_SECRET" in result.stderr
+    assert "zalo-token" not in result.stderr + result.stdout
 
 
 def test_settings_come_from_a_dot_env_file(tmp_path):

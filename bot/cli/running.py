@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock, parse_local
 from bot.config import Settings, SettingsError
-from bot.runtime import build_runtime
+from bot.runtime import Background, Runtime, build_runtime, stop_on_signals
+
+# A channel's serving loop, given the background work to start once the platform answers.
+Serve = Callable[[Sequence[Background]], Awaitable[None]]
 
 SANDBOX_START = "01/10/2016 08:00"  # three weeks before the plan's first fixed deadline
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    run = sub.add_parser("run", help="run the bot on Telegram (polling, or webhook if WEBHOOK_URL)")
+    run = sub.add_parser(
+        "run",
+        help="run the bot on Telegram and/or Zalo (polling, or webhooks when their URLs are set)",
+    )
     run.set_defaults(command=run_bot)
     sandbox = sub.add_parser("sandbox", help="talk to the bot in this terminal (no network)")
     sandbox.add_argument(
@@ -34,18 +42,46 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
-    from channels.telegram.runner import make_bot, run_telegram
-    from channels.telegram.sender import TelegramSender
+    """Telegram, Zalo, or both in one process, by which tokens are set."""
     from scheduler import build_scheduler
 
-    settings.require_telegram()
+    settings.require_a_channel()
+    if settings.bot_token:
+        settings.require_telegram()
+    if settings.zalo_bot_token:
+        settings.require_zalo()
     runtime = await build_runtime(settings, SystemClock())
-    bot = make_bot(runtime)
-    scheduler = build_scheduler(runtime, {"telegram": TelegramSender(bot)})
+    stop = stop_on_signals()
+    senders, serving = {}, []
+    if settings.bot_token:
+        serving.append(_telegram(runtime, stop, senders))
+    if settings.zalo_bot_token:
+        serving.append(_zalo(runtime, stop, senders))
+    # The scheduler starts with the first channel that answers, and stops with it.
+    scheduler = build_scheduler(runtime, senders)
     try:
-        await run_telegram(runtime, bot=bot, alongside=[scheduler])
+        await asyncio.gather(serving[0]([scheduler]), *(serve([]) for serve in serving[1:]))
     finally:
         await runtime.db.dispose()
+
+
+def _telegram(runtime: Runtime, stop: asyncio.Event, senders: dict) -> Serve:
+    from channels.telegram.runner import make_bot, run_telegram
+    from channels.telegram.sender import TelegramSender
+
+    bot = make_bot(runtime)
+    senders["telegram"] = TelegramSender(bot)
+    return lambda alongside: run_telegram(runtime, stop, bot=bot, alongside=alongside)
+
+
+def _zalo(runtime: Runtime, stop: asyncio.Event, senders: dict) -> Serve:
+    from channels.zalo.adapter import CHANNEL
+    from channels.zalo.runner import make_zalo_bot, run_zalo
+    from channels.zalo.sender import ZaloSender
+
+    bot = make_zalo_bot(runtime)
+    senders[CHANNEL] = ZaloSender(bot.output, runtime.settings.zalo_messages_per_second)
+    return lambda alongside: run_zalo(bot, stop, alongside=alongside)
 
 
 async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:

@@ -426,6 +426,20 @@ class ProcessedUpdate(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
+class ChatOptions(Base):
+    """The numbered options last shown in a chat of a channel without buttons (Zalo): what "2"
+    stands for must survive a restart between the question and the answer."""
+
+    __tablename__ = "chat_options"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    payloads: Mapped[list[str]] = mapped_column(JSON)
+    shown_at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 

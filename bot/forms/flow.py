@@ -29,6 +29,7 @@ WORDS = {
     "yes": ("co", "yes", "dong y", "xac nhan", "ok"),
 }
 VERB = re.compile(r"^([a-z]+)(\d*)$")
+REMOVAL = re.compile(r"(?:xoa|remove|delete)\s+(\d+)")
 
 
 @dataclass
@@ -121,7 +122,7 @@ class Flow:
         for verb, words in WORDS.items():
             if typed in words:
                 return verb, None
-        removal = re.fullmatch(r"(?:xoa|remove|delete)\s+(\d+)", typed)
+        removal = REMOVAL.fullmatch(typed)
         if removal and self._in_group_menu():
             return "remove", int(removal.group(1)) - 1
         if typed.isdigit() and self.cursor["at"] == REVIEW:

@@ -18,6 +18,17 @@ if TYPE_CHECKING:
     from bot.forms.flow import Flow, Step
 
 EDIT_BUTTONS_PER_ROW = 4
+# The word a person types for a navigation button where there are no buttons (Zalo, the
+# sandbox); each is one of the flow's WORDS once folded, in both languages.
+TYPED_VERBS = {
+    "back": N_("back"),
+    "skip": N_("skip"),
+    "cancel": N_("cancel"),
+    "done": N_("done"),
+    "add": N_("add"),
+    "submit": N_("submit"),
+    "yes": N_("yes"),
+}
 
 
 def render(flow: Flow) -> Step:
@@ -36,10 +47,14 @@ def render(flow: Flow) -> Step:
     return Step(*_question(flow, current, _progress(flow, current)))
 
 
-def _button(flow: Flow, label: str, verb: str, index: int | None = None) -> Button:
+def _button(
+    flow: Flow, label: str, verb: str, index: int | None = None, *, typed: str | None = None
+) -> Button:
     suffix = "" if index is None else str(index)
     prefix = flow.form.button_prefix
-    return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}")
+    if typed is None and verb in TYPED_VERBS:
+        typed = flow.env.t(TYPED_VERBS[verb])
+    return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}", typed)
 
 
 def _progress(flow: Flow, current: Field) -> str:
@@ -97,7 +112,17 @@ def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
     lines.append(t(N_("Add a row, remove one, or press Done when the list is complete.")))
     buttons = [[_button(flow, t(N_("➕ Add {item}"), item=t(group.item_label)), "add")]]
     buttons += [
-        [_button(flow, t(N_("🗑 Remove {number}"), number=i + 1), "remove", i)]
+        # Without buttons, deleting a row takes "remove 2" typed out: a bare number is too easy
+        # to type by mistake, meaning the row to look at.
+        [
+            _button(
+                flow,
+                t(N_("🗑 Remove {number}"), number=i + 1),
+                "remove",
+                i,
+                typed=t(N_("remove {number}"), number=i + 1),
+            )
+        ]
         for i in range(len(rows))
     ]
     buttons.append([_button(flow, t(N_("✔️ Done")), "done")])

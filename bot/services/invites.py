@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
-from bot.db.models import InviteCode, InviteFailure, Person, Role, Unit
+from bot.db.models import ChannelIdentity, InviteCode, InviteFailure, Person, Role, Unit
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Identity
 from bot.services import audit
@@ -30,6 +30,8 @@ CODE_SHAPE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=10)
 UNIT_ROLES = (Role.HEAD, Role.MEMBER)
+# A code to link one's other app is typed a minute later, on the same phone.
+LINK_TTL = timedelta(minutes=30)
 
 
 class RedeemStatus(enum.Enum):
@@ -40,6 +42,8 @@ class RedeemStatus(enum.Enum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     COOLDOWN = "cooldown"
+    LINKED = "linked"  # a second app joined to an existing account
+    OTHER_ACCOUNT = "other_account"  # a link code typed from an app already bound to someone
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,33 @@ async def create_invite(
     ttl: timedelta,
 ) -> IssuedInvite:
     unit = await _invite_unit(session, role, unit_code)
+    return await _issue(session, clock.now(), role=role, unit=unit, created_by=created_by, ttl=ttl)
+
+
+async def create_link_code(session: AsyncSession, clock: Clock, person: Person) -> IssuedInvite:
+    """A code for the person's other app (Zalo, Telegram): typed there, it joins that account
+    to this person. An invite the person made is one only they can be given."""
+    grant = person.roles[0]
+    return await _issue(
+        session,
+        clock.now(),
+        role=grant.role,
+        unit=grant.unit,
+        created_by=audit.person_actor(person.id),
+        ttl=LINK_TTL,
+    )
+
+
+async def _issue(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    role: Role,
+    unit: Unit,
+    created_by: str,
+    ttl: timedelta,
+) -> IssuedInvite:
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    now = clock.now()
     invite = InviteCode(
         code_hash=hash_code(code),
         role=role,
@@ -191,6 +220,11 @@ def _refusal(invite: InviteCode, now: datetime) -> RedeemStatus | None:
 async def _bind(
     session: AsyncSession, invite: InviteCode, identity: Identity, locale: str, now: datetime
 ) -> RedeemResult:
+    people = PeopleRepository(session)
+    known = await people.identity(identity.channel, identity.user_id)
+    owner_id = audit.person_id(invite.created_by)
+    if owner_id is not None and known is not None and known.person_id != owner_id:
+        return RedeemResult(RedeemStatus.OTHER_ACCOUNT)
     # Claim the code atomically: of two people redeeming it at once, exactly one wins.
     claimed = await session.execute(
         update(InviteCode)
@@ -199,8 +233,8 @@ async def _bind(
     )
     if claimed.rowcount != 1:
         return RedeemResult(RedeemStatus.USED)
-    people = PeopleRepository(session)
-    known = await people.identity(identity.channel, identity.user_id)
+    if owner_id is not None:
+        return await _link(session, invite, identity, owner_id, known, now)
     if known is None:
         known = await people.add_person(
             full_name=identity.display_name or identity.user_id,
@@ -229,6 +263,37 @@ async def _bind(
     )
     status = RedeemStatus.BOUND if granted else RedeemStatus.ALREADY
     return RedeemResult(status, person=person, role=invite.role, unit=invite.unit)
+
+
+async def _link(
+    session: AsyncSession,
+    invite: InviteCode,
+    identity: Identity,
+    owner_id: int,
+    known: ChannelIdentity | None,
+    now: datetime,
+) -> RedeemResult:
+    """The app joins the account of the person who made the code; their roles come along."""
+    people = PeopleRepository(session)
+    if known is None:
+        await people.add_identity(
+            owner_id, identity.channel, identity.user_id, identity.chat_id, now
+        )
+    await session.execute(
+        update(InviteCode).where(InviteCode.id == invite.id).values(used_by_person_id=owner_id)
+    )
+    await audit.record(
+        session,
+        at=now,
+        actor=audit.person_actor(owner_id),
+        action="identity.link",
+        subject=f"invite:{invite.id}",
+        channel=identity.channel,
+    )
+    status = RedeemStatus.ALREADY if known is not None else RedeemStatus.LINKED
+    return RedeemResult(
+        status, person=await people.person(owner_id), role=invite.role, unit=invite.unit
+    )
 
 
 async def _cooldown_until(session: AsyncSession, identity: Identity, now: datetime):

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from functools import partial
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -42,7 +40,7 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
-from bot.runtime import Runtime
+from bot.runtime import Background, Runtime, stop_on_signals
 from channels.telegram.adapter import (
     CHANNEL,
     deliver,
@@ -176,13 +174,6 @@ async def retry_until_reachable(
     return False
 
 
-class Background(Protocol):
-    """Work that runs while the bot serves (the scheduler): started once Telegram answers."""
-
-    def start(self) -> None: ...
-    def shutdown(self, wait: bool = True) -> None: ...
-
-
 async def run_telegram(
     runtime: Runtime,
     stop: asyncio.Event | None = None,
@@ -195,7 +186,7 @@ async def run_telegram(
     bot = bot or make_bot(runtime)
     runtime.app.file_readers[CHANNEL] = partial(download, bot)
     dispatcher = make_dispatcher(runtime.app, inflight)
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     publishing = None
     started: list[Background] = []
     try:
@@ -225,14 +216,6 @@ async def _publish_commands(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> 
         menu = [BotCommand(command=name, description=text) for name, text in items]
         publish = lambda m=menu, lang=language: bot.set_my_commands(m, language_code=lang)  # noqa: E731
         await retry_until_reachable("setMyCommands", publish, stop)
-
-
-def _stop_on_signals() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    return stop
 
 
 async def _poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:

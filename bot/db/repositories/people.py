@@ -39,6 +39,17 @@ class PeopleRepository:
         await self.session.flush()
         return identity
 
+    async def add_identity(
+        self, person_id: int, channel: str, user_id: str, chat_id: str, now: datetime
+    ) -> ChannelIdentity:
+        """Another app of a person already bound."""
+        identity = ChannelIdentity(
+            person_id=person_id, channel=channel, user_id=user_id, chat_id=chat_id, linked_at=now
+        )
+        self.session.add(identity)
+        await self.session.flush()
+        return identity
+
     async def grant(
         self, person: Person, role: Role, unit: Unit, *, now: datetime, granted_by: str
     ) -> bool:

@@ -1,0 +1,251 @@
+"""Runs the bot on Zalo: long polling, or a webhook when ``ZALO_WEBHOOK_URL`` is set.
+
+Like the Telegram runner, start-up waits out an unreachable API with backoff instead of
+crashing, and a stop lets the updates in hand finish (bounded). The same web server serves the
+webhook and the charts Zalo fetches by URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+from weakref import WeakValueDictionary
+
+from aiohttp import web
+
+from bot.app import CoreApp
+from bot.db.repositories import PeopleRepository
+from bot.events import FileRef, Incoming, Outcome, Reply
+from bot.runtime import Background, Runtime
+from channels.numbered import pressed
+from channels.zalo import options
+from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
+from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
+from channels.zalo.photos import ROUTE, ChartLinks
+from channels.zalo.sender import ZaloOutput
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+SHUTDOWN_GRACE_SECONDS = 8.0
+MAX_BACKOFF_SECONDS = 60.0
+REPLY_ATTEMPTS = 4
+
+
+class ZaloBot:
+    """Updates in, answers out: what polling and the webhook share."""
+
+    def __init__(self, app: CoreApp, client: ZaloClient, charts: ChartLinks | None) -> None:
+        self.app = app
+        self.output = ZaloOutput(client, app, charts)
+        self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+        app.file_readers[CHANNEL] = self._read_photo
+
+    async def handle(self, body: Any) -> None:
+        """Never raises: one bad update must not stop polling or fail the webhook."""
+        try:
+            await self._handle(body)
+        except Exception:
+            log.exception("Zalo update failed")
+
+    async def _handle(self, body: Any) -> None:
+        update = unwrap(body)
+        if update is None:
+            log.info("Zalo update without a message ignored")
+            return
+        read = read_update(update)
+        if read.kind is Kind.IGNORED:
+            return
+        event = read.incoming
+        # One update at a time per chat, in the order Zalo gave them: "2" must be read against
+        # the options the previous answer showed.
+        lock = self._chat_locks.setdefault(event.identity.chat_id, asyncio.Lock())
+        async with lock:
+            if read.kind is Kind.FILE:
+                await self._explain_files(event)
+            else:
+                await self._converse(event)
+
+    async def _converse(self, event: Incoming) -> None:
+        event = await self._with_pressed_option(event)
+        outcome = await self.app.handle(event)
+        await self._show(event, outcome)
+        async for later in self.app.follow_ups(event, outcome):
+            await self._show(event, later)
+
+    async def _with_pressed_option(self, event: Incoming) -> Incoming:
+        """A typed number stands for the option it was shown against, as a press would."""
+        if not (event.text and event.text.strip().isdigit()):
+            return event
+        shown = await options.recall(self.app.db, CHANNEL, event.identity.chat_id)
+        payload = pressed(event.text, shown)
+        return replace(event, text=None, payload=payload) if payload else event
+
+    async def _explain_files(self, event: Incoming) -> None:
+        """In the person's language: the core never sees this event, so the channel asks."""
+        async with self.app.db.reading() as session:
+            account = await PeopleRepository(session).identity(CHANNEL, event.identity.user_id)
+            locale = account.person.locale if account else self.app.guess_locale(event.identity)
+        _ = self.app.translator(locale)
+        await self._show(event, Outcome([Reply(_(FILES_ON_ZALO))]))
+
+    async def _show(self, event: Incoming, outcome: Outcome) -> None:
+        # A press answered only by a notice ("no longer valid") must still say something here.
+        replies = outcome.replies or ([Reply(outcome.notice)] if outcome.notice else [])
+        try:
+            await self.output.send(event.identity.chat_id, replies, attempts=REPLY_ATTEMPTS)
+        except (ZaloError, ZaloUnreachable) as error:
+            log.warning("Zalo answer dropped: %s", error)
+
+    async def _read_photo(self, file: FileRef) -> bytes:
+        return await self.output.client.fetch(file.file_ref)
+
+
+def make_zalo_bot(runtime: Runtime) -> ZaloBot:
+    settings = runtime.settings
+    client = ZaloClient(settings.require_zalo().get_secret_value(), settings.zalo_api_url)
+    charts = ChartLinks(settings.public_url, runtime.clock) if settings.public_url else None
+    return ZaloBot(runtime.app, client, charts)
+
+
+async def run_zalo(
+    bot: ZaloBot, stop: asyncio.Event, *, alongside: Sequence[Background] = ()
+) -> None:
+    """Serve Zalo until ``stop`` is set."""
+    settings = bot.app.settings
+    client = bot.output.client
+    web_runner = None
+    started: list[Background] = []
+    try:
+        if not await retry_until_reachable("getMe", client.get_me, stop):
+            return
+        for work in alongside:
+            work.start()
+            started.append(work)
+        if settings.zalo_webhook_url or bot.output.charts:
+            web_runner = await _serve_http(bot)
+        if settings.zalo_webhook_url:
+            await _await_webhook(bot, stop)
+        else:
+            await _poll(bot, stop)
+    finally:
+        for work in started:
+            work.shutdown(wait=False)
+        if web_runner is not None:
+            await web_runner.cleanup()
+        await client.close()
+        log.info("Zalo stopped")
+
+
+async def retry_until_reachable(
+    what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event
+) -> bool:
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await call()
+            return True
+        except (ZaloUnreachable, ZaloError) as error:
+            log.warning("%s: Zalo unreachable (%s); retrying in %.0fs", what, error, delay)
+        if await _stopped_within(stop, delay):
+            return False
+        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+    return False
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
+
+
+async def _poll(bot: ZaloBot, stop: asyncio.Event) -> None:
+    client = bot.output.client
+    if not await retry_until_reachable("deleteWebhook", client.delete_webhook, stop):
+        return
+    log.info("Zalo: polling")
+    in_hand: set[asyncio.Task] = set()
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            update = await _until_stopped(client.get_update(), stop)
+        except (ZaloUnreachable, ZaloError) as error:
+            log.warning("getUpdates failed (%s); retrying in %.0fs", error, delay)
+            await _stopped_within(stop, delay)
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+            continue
+        delay = 1.0
+        if update is not None:
+            task = asyncio.create_task(bot.handle(update))
+            in_hand.add(task)
+            task.add_done_callback(in_hand.discard)
+    await _drain(in_hand)
+
+
+async def _until_stopped(call: Awaitable[Any], stop: asyncio.Event) -> Any:
+    """The call's answer, or None once a stop is asked (the long poll is abandoned)."""
+    polling = asyncio.ensure_future(call)
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (polling, stopping):
+        if task not in done:
+            task.cancel()
+    return polling.result() if polling in done else None
+
+
+async def _drain(in_hand: set[asyncio.Task]) -> None:
+    if not in_hand:
+        return
+    _, late = await asyncio.wait(set(in_hand), timeout=SHUTDOWN_GRACE_SECONDS)
+    if late:
+        log.warning("shutdown: %s Zalo update(s) still in hand; not waiting longer", len(late))
+
+
+async def _serve_http(bot: ZaloBot) -> web.AppRunner:
+    settings, charts = bot.app.settings, bot.output.charts
+    app = web.Application()
+    if settings.zalo_webhook_url:
+        path = urlsplit(settings.zalo_webhook_url).path or "/"
+        secret = settings.zalo_webhook_secret.get_secret_value()
+        app.router.add_post(path, webhook_handler(bot, secret))
+    if charts is not None:
+        app.router.add_get(ROUTE, charts.serve)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    host, port = settings.zalo_host_port
+    await web.TCPSite(runner, host, port).start()
+    log.info("Zalo web server listening on %s:%s", host, port)
+    return runner
+
+
+def webhook_handler(bot: ZaloBot, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    expected = secret.encode()
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, expected):
+            return web.json_response({"ok": False, "description": "forbidden"}, status=403)
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return web.json_response({"ok": False, "description": "not JSON"}, status=400)
+        await bot.handle(body)
+        return web.json_response({"ok": True})
+
+    return receive
+
+
+async def _await_webhook(bot: ZaloBot, stop: asyncio.Event) -> None:
+    settings = bot.app.settings
+    secret = settings.zalo_webhook_secret.get_secret_value()
+    register = lambda: bot.output.client.set_webhook(settings.zalo_webhook_url, secret)  # noqa: E731
+    if await retry_until_reachable("setWebhook", register, stop):
+        log.info("Zalo: webhook registered")
+        await stop.wait()

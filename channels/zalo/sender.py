@@ -1,0 +1,97 @@
+"""Core replies out to a Zalo chat, for answers (the runner) and for the outbox (reminders,
+digests, broadcasts), which is told what Zalo said."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.app import CoreApp
+from bot.events import Reply
+from bot.services.outbox import Delivery, SendResult
+from channels.numbered import number_options
+from channels.zalo import options
+from channels.zalo.adapter import CHANNEL, Outgoing, outgoing
+from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
+from channels.zalo.photos import ChartLinks
+
+# Errors that say something about the chat (gone, blocked, never existed), not about Zalo now.
+ABOUT_THE_CHAT = {400, 403, 404}
+
+
+class ZaloOutput:
+    def __init__(self, client: ZaloClient, app: CoreApp, charts: ChartLinks | None) -> None:
+        self.client = client
+        self.app = app
+        self.charts = charts
+
+    async def send(self, chat_id: str, replies: Sequence[Reply], *, attempts: int = 1) -> None:
+        """Raises ZaloError or ZaloUnreachable once ``attempts`` tries of one message failed;
+        what was already sent is not sent again."""
+        numbered = number_options(replies)
+        if numbered.replaces_options:
+            now = self.app.clock.now()
+            await options.remember(self.app.db, CHANNEL, chat_id, numbered.payloads, now)
+        # Only notes of the channel itself are translated here, in the deployment's language.
+        t = self.app.translator(self.app.settings.default_locale)
+        for reply, text in zip(replies, numbered.texts, strict=True):
+            for message in outgoing(reply, text, t, self._photo_url):
+                await _retrying(lambda m=message: self._send_one(chat_id, m), attempts)
+
+    async def _send_one(self, chat_id: str, message: Outgoing) -> None:
+        if message.photo_url:
+            await self.client.send_photo(chat_id, message.photo_url, message.text)
+        else:
+            await self.client.send_message(chat_id, message.text)
+
+    def _photo_url(self, png: bytes) -> str | None:
+        return self.charts.url_for(png) if self.charts else None
+
+
+class ZaloSender:
+    """The outbox's sender for Zalo, paced to ``ZALO_MESSAGES_PER_SECOND``."""
+
+    def __init__(self, output: ZaloOutput, per_second: float) -> None:
+        self.output = output
+        self._interval = 1 / per_second
+        self._next_at = 0.0
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        await self._pace()
+        try:
+            await self.output.send(chat_id, [reply])
+        except ZaloError as error:
+            return _result_of(error)
+        except ZaloUnreachable as error:
+            return SendResult(Delivery.RETRY, error=str(error))
+        return SendResult(Delivery.SENT)
+
+    async def _pace(self) -> None:
+        now = time.monotonic()
+        wait = self._next_at - now
+        self._next_at = max(now, self._next_at) + self._interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+async def _retrying(call: Callable[[], Awaitable[None]], attempts: int) -> None:
+    """Back off on a flood (429), a server error or the network; an error about the chat
+    itself (blocked, gone) will not get better by trying again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except ZaloError as error:
+            if error.code in ABOUT_THE_CHAT or attempt == attempts:
+                raise
+        except ZaloUnreachable:
+            if attempt == attempts:
+                raise
+        await asyncio.sleep(2 ** (attempt - 1))
+
+
+def _result_of(error: ZaloError) -> SendResult:
+    if error.code in ABOUT_THE_CHAT:
+        return SendResult(Delivery.BLOCKED, error=str(error))
+    # 429, 5xx, and a refused token (an operator's mistake, not the person's): try again later.
+    return SendResult(Delivery.RETRY, error=str(error))
