@@ -34,7 +34,9 @@ class RecordingSender:
         self.delivered: list[tuple[str, str]] = []
         self.answer = SendResult(Delivery.SENT)
 
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+    can_edit = False
+
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
         if self.answer.outcome is Delivery.SENT:
             self.delivered.append((chat_id, reply.text))
         return self.answer
@@ -213,10 +215,10 @@ async def test_429_waits_as_asked_and_5xx_backs_off(app, clock, jobs, sender):
         waits = {
             m.next_attempt_at - clock.now() for m in await session.scalars(select(OutboxMessage))
         }
-    assert waits == {timedelta(seconds=10)}  # second attempt: 5 s doubled
+    assert waits == {timedelta(seconds=2)}  # second attempt: 1 s doubled
 
     sender.answer = SendResult(Delivery.SENT)
-    clock.advance(timedelta(seconds=10))
+    clock.advance(timedelta(seconds=2))
     await jobs.deliver()
     assert sender.reminders_to(principal, "") == 2  # phase 1 and registration, once each
 
