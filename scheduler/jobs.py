@@ -1,4 +1,5 @@
-"""The bot's timed work: plan reminders, send the outbox, the office's morning digest.
+"""The bot's timed work: plan reminders and the office's morning digest. The outbox they fill
+is sent by the delivery worker (scheduler/delivery.py), which runs all the time.
 
 Reminders are planned every quarter hour and once at start-up (which is the catch-up after
 downtime: the planner only ever sends each deadline's latest slot, once). Slots fall on the
@@ -11,7 +12,6 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
 from bot.services import digest, reminders
@@ -19,7 +19,6 @@ from bot.services.outbox import DeliveryReport, Sender, deliver_due
 
 log = logging.getLogger(__name__)
 
-DELIVERY_EVERY_SECONDS = 2
 DIGEST_AT = {"hour": 8, "minute": 0}
 
 
@@ -49,6 +48,8 @@ class Jobs:
         await self.deliver()
 
     async def deliver(self) -> DeliveryReport:
+        """Send what is due, one after another: the sandbox's catch-up (the running bot has
+        the delivery worker)."""
         report = await deliver_due(self.runtime.db, self.senders, self.runtime.clock)
         if report.sent or report.blocked or report.failed:
             log.info("outbox: %s", report)
@@ -67,9 +68,6 @@ def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOSche
         id="reminders",
         next_run_time=runtime.clock.now(),
         **common,
-    )
-    scheduler.add_job(
-        jobs.deliver, IntervalTrigger(seconds=DELIVERY_EVERY_SECONDS), id="delivery", **common
     )
     scheduler.add_job(
         jobs.morning_digest, CronTrigger(timezone=zone, **DIGEST_AT), id="digest", **common

@@ -36,14 +36,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
     from channels.telegram.runner import make_bot, run_telegram
     from channels.telegram.sender import TelegramSender
-    from scheduler import build_scheduler
+    from scheduler import DeliveryWorker, build_scheduler
 
     settings.require_telegram()
     runtime = await build_runtime(settings, SystemClock())
     bot = make_bot(runtime)
-    scheduler = build_scheduler(runtime, {"telegram": TelegramSender(bot)})
+    senders = {"telegram": TelegramSender(bot)}
+    scheduler = build_scheduler(runtime, senders)
+    courier = DeliveryWorker(runtime.db, senders, runtime.clock, settings.zone)
     try:
-        await run_telegram(runtime, bot=bot, alongside=[scheduler])
+        await run_telegram(runtime, bot=bot, alongside=[scheduler, courier])
     finally:
         await runtime.db.dispose()
 

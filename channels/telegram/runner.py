@@ -12,7 +12,7 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from functools import partial
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -187,6 +187,14 @@ class Background(Protocol):
     def shutdown(self, wait: bool = True) -> None: ...
 
 
+@runtime_checkable
+class Draining(Protocol):
+    """Background work with sends in hand (the outbox's worker): the session to Telegram stays
+    open until they are done and recorded."""
+
+    async def drained(self) -> None: ...
+
+
 async def run_telegram(
     runtime: Runtime,
     stop: asyncio.Event | None = None,
@@ -218,6 +226,7 @@ async def run_telegram(
     finally:
         for work in started:
             work.shutdown(wait=False)
+        await asyncio.gather(*(w.drained() for w in started if isinstance(w, Draining)))
         if publishing is not None:
             publishing.cancel()
         await bot.session.close()
