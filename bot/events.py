@@ -34,6 +34,8 @@ class FileRef:
     file_name: str
     mime_type: str
     size: int
+    # A picture sent as a photo (not as a file): passed on, it is shown as a photo again.
+    is_photo: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

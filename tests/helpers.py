@@ -13,8 +13,9 @@ from bot.app import CoreApp
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.models import Deadline, Role, Submission, SubmissionStatus, Unit
-from bot.events import Button, FileRef, Identity, Incoming, Outcome
+from bot.events import Button, FileRef, Identity, Incoming, Outcome, Reply
 from bot.services.invites import create_invite
+from bot.services.outbox import Delivery, SendResult
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz12"
 _user_ids = count(1000)
@@ -193,4 +194,26 @@ async def record_submission(
                 first_submitted_at=clock.now(),
                 updated_at=clock.now(),
             )
+        )
+
+
+class RecordingSender:
+    """Stands in for the platform: keeps what would have been delivered, per chat."""
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[str, str]] = []
+        self.answer = SendResult(Delivery.SENT)
+
+    can_edit = False
+
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
+        if self.answer.outcome is Delivery.SENT:
+            self.delivered.append((chat_id, reply.text))
+        return self.answer
+
+    def reminders_to(self, person: Person, title: str) -> int:
+        return sum(
+            1
+            for chat, text in self.delivered
+            if chat == person.identity.chat_id and "Nhắc hạn" in text and title in text
         )

@@ -15,38 +15,15 @@ from bot.db.models import (
     SubmissionStatus,
     Unit,
 )
-from bot.events import Reply
 from bot.runtime import Runtime
 from bot.services import reminders
 from bot.services.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code, record_submission
+from tests.helpers import Person, RecordingSender, issue_code, record_submission
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"
-
-
-class RecordingSender:
-    """Stands in for the platform: keeps what would have been delivered, per chat."""
-
-    def __init__(self) -> None:
-        self.delivered: list[tuple[str, str]] = []
-        self.answer = SendResult(Delivery.SENT)
-
-    can_edit = False
-
-    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
-        if self.answer.outcome is Delivery.SENT:
-            self.delivered.append((chat_id, reply.text))
-        return self.answer
-
-    def reminders_to(self, person: Person, title: str) -> int:
-        return sum(
-            1
-            for chat, text in self.delivered
-            if chat == person.identity.chat_id and "Nhắc hạn" in text and title in text
-        )
 
 
 @pytest.fixture

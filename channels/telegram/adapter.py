@@ -84,6 +84,7 @@ def _file_of(message: Message) -> FileRef | None:
             file_name=f"photo-{photo.file_unique_id}.jpg",
             mime_type="image/jpeg",
             size=photo.file_size or 0,
+            is_photo=True,
         )
     return None
 
