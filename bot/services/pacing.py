@@ -1,62 +1,76 @@
-"""Pacing sends to a platform's flood limits: so many messages a second for the bot, and a
-minimum interval between two messages to one chat.
+"""Pacing sends to a platform's flood limits: at most so many messages in any rolling second
+for the bot, and a minimum interval between two messages to one chat.
 
-The bot's sends are evenly spaced (a token bucket holding one token): Telegram counts them over
-any rolling second, so a burst of saved-up tokens would be refused. A send the platform refused
-or could not take (429, 5xx) gives its slot back, as the platform did not count it.
+A send holds one of the bot's ``per_second`` permits from the moment it starts until one
+second after its answer came back. The platform counted the message somewhere between those
+two moments, so a permit reused a second after the answer can never put more than
+``per_second`` messages into any second the platform measures, whatever the network's delays.
+A chat's next message likewise starts no sooner than ``per_chat_seconds`` after the answer to
+its previous one. A send the platform did not count (429, 5xx) gives its permit back at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+WINDOW_SECONDS = 1.0
+CHAT_CHECK_SECONDS = 0.05
 # Past this many chats remembered, the ones free again are forgotten.
 CHATS_REMEMBERED = 10_000
 
 
+class Turn:
+    """One send's place in the pace; tell it when the platform did not count the send."""
+
+    counted = True
+
+    def not_counted(self) -> None:
+        self.counted = False
+
+
 class Pacer:
-    def __init__(
-        self,
-        per_second: float,
-        per_chat_seconds: float,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.interval = 1 / per_second
+    def __init__(self, per_second: int, per_chat_seconds: float) -> None:
+        self._permits = asyncio.Semaphore(per_second)
         self.per_chat_seconds = per_chat_seconds
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._next_slot = 0.0
         self._chat_free_at: dict[str, float] = {}
+        self._chats_in_flight: set[str] = set()
 
-    async def turn(self, chat_id: str) -> None:
-        """Wait until the chat may get another message, then for the bot's next slot.
+    @asynccontextmanager
+    async def turn(self, chat_id: str) -> AsyncIterator[Turn]:
+        """Wait for the chat, then for one of the bot's permits (not holding a permit while
+        a chat makes it wait), and hold both for the send."""
+        await self._chat_turn(chat_id)
+        turn = Turn()
+        try:
+            await self._permits.acquire()
+            try:
+                yield turn
+            finally:
+                self._release_permit(turn.counted)
+        finally:
+            self._chats_in_flight.discard(chat_id)
+            if turn.counted:
+                self._chat_free_at[chat_id] = time.monotonic() + self.per_chat_seconds
+            self._forget_free_chats()
 
-        Each wait reserves its time before sleeping (no await in between), so concurrent
-        senders queue instead of racing for the same slot.
-        """
-        chat_at = max(self._monotonic(), self._chat_free_at.get(chat_id, 0.0))
-        self._chat_free_at[chat_id] = chat_at + self.per_chat_seconds
-        await self._until(chat_at)
-        slot = max(self._monotonic(), self._next_slot)
-        self._next_slot = slot + self.interval
-        self._chat_free_at[chat_id] = max(self._chat_free_at[chat_id], slot + self.per_chat_seconds)
-        await self._until(slot)
-        self._forget_free_chats()
+    async def _chat_turn(self, chat_id: str) -> None:
+        while True:
+            wait = self._chat_free_at.get(chat_id, 0.0) - time.monotonic()
+            if wait <= 0 and chat_id not in self._chats_in_flight:
+                break
+            await asyncio.sleep(max(wait, CHAT_CHECK_SECONDS))
+        self._chats_in_flight.add(chat_id)
 
-    def give_back(self) -> None:
-        """The last slot taken was not used up: the platform refused the send."""
-        self._next_slot = max(self._next_slot - self.interval, self._monotonic())
-
-    async def _until(self, moment: float) -> None:
-        wait = moment - self._monotonic()
-        if wait > 0:
-            await self._sleep(wait)
+    def _release_permit(self, counted: bool) -> None:
+        if counted:
+            asyncio.get_running_loop().call_later(WINDOW_SECONDS, self._permits.release)
+        else:
+            self._permits.release()
 
     def _forget_free_chats(self) -> None:
         if len(self._chat_free_at) > CHATS_REMEMBERED:
-            now = self._monotonic()
+            now = time.monotonic()
             self._chat_free_at = {c: t for c, t in self._chat_free_at.items() if t > now}

@@ -21,11 +21,13 @@ from bot.services.outbox import Delivery, SendResult
 from bot.services.pacing import Pacer
 from channels.telegram.adapter import outgoing, render
 
-# Telegram: about 30 messages a second for a bot, one a second per chat. A little under both,
-# as Telegram counts over any rolling second and requests reach it with some jitter.
-MESSAGES_PER_SECOND = 29.5
-SECONDS_PER_CHAT = 1.05
+# Telegram: about 30 messages a second for a bot, one a second per chat (the pacer measures
+# from each answer, so network delays cannot make the sends bunch up).
+MESSAGES_PER_SECOND = 30
+SECONDS_PER_CHAT = 1.0
 NOT_MODIFIED = "message is not modified"
+# Answers that say Telegram did not take the message (a timeout may have reached it: counted).
+NOT_COUNTED = ("429", "TelegramServerError", "ClientDecodeError")
 
 
 def telegram_pacer() -> Pacer:
@@ -62,21 +64,23 @@ class TelegramSender:
         return result
 
     async def _paced(self, chat_id: str, call: Callable[[], Awaitable[Message]]) -> SendResult:
-        await self.pacer.turn(chat_id)
-        try:
-            message = await call()
-        except TelegramRetryAfter as error:
-            self.pacer.give_back()
-            return SendResult(Delivery.RETRY, retry_after=error.retry_after, error="429")
-        except TelegramForbiddenError as error:
-            return SendResult(Delivery.BLOCKED, error=error.message)
-        except TelegramBadRequest as error:
-            # "chat not found" and the like will not get better by trying again.
-            return SendResult(Delivery.BLOCKED, error=error.message)
-        except (TelegramServerError, ClientDecodeError) as error:
-            self.pacer.give_back()
-            return SendResult(Delivery.RETRY, error=type(error).__name__)
-        except TelegramNetworkError as error:
-            # A timeout may or may not have reached Telegram: its slot is not given back.
-            return SendResult(Delivery.RETRY, error=type(error).__name__)
-        return SendResult(Delivery.SENT, message_ref=str(message.message_id))
+        async with self.pacer.turn(chat_id) as turn:
+            result = await _answer_of(call)
+            if result.error in NOT_COUNTED:
+                turn.not_counted()
+            return result
+
+
+async def _answer_of(call: Callable[[], Awaitable[Message]]) -> SendResult:
+    try:
+        message = await call()
+    except TelegramRetryAfter as error:
+        return SendResult(Delivery.RETRY, retry_after=error.retry_after, error="429")
+    except TelegramForbiddenError as error:
+        return SendResult(Delivery.BLOCKED, error=error.message)
+    except TelegramBadRequest as error:
+        # "chat not found" and the like will not get better by trying again.
+        return SendResult(Delivery.BLOCKED, error=error.message)
+    except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
+        return SendResult(Delivery.RETRY, error=type(error).__name__)
+    return SendResult(Delivery.SENT, message_ref=str(message.message_id))
