@@ -219,9 +219,7 @@ async def remember_progress_message(session: AsyncSession, broadcast_id: int, re
 
 async def finish(session: AsyncSession, broadcast_id: int, now: datetime, zone: ZoneInfo) -> None:
     """Done: the report goes to the author through the outbox, once (its key)."""
-    broadcast = await session.get(
-        Broadcast, broadcast_id, options=[joinedload(Broadcast.author)], with_for_update=True
-    )
+    broadcast = await session.get(Broadcast, broadcast_id, options=[joinedload(Broadcast.author)])
     if broadcast.status is BroadcastStatus.DONE:
         return
     broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
