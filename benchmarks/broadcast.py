@@ -4,9 +4,9 @@ answered 429 (retry after 1 s), 1% answered 502.
 
 The bot's delivery worker sends it from the outbox; then a naive loop sends the same to the
 same chats one after another, trusting every send. Prints messages per second against the 30/s
-limit, lost and doubled messages for both, then one JSON line. (The naive loop's rate is a
-burst: Telegram takes 30 in any second, then refuses the rest, which that loop loses.) Goal: the worker at 95% of the
-limit or better, nothing lost, nothing doubled.
+limit, lost and doubled messages for both, then one JSON line. Goal: the worker at 95% of the
+limit or better, nothing lost, nothing doubled. (The naive loop's rate is a burst: Telegram
+takes 30 in any second, then refuses the rest, which that loop loses.)
 
     .venv/bin/python benchmarks/broadcast.py [--recipients 2000] [--database-url URL]
 """
