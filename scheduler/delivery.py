@@ -94,11 +94,13 @@ class DeliveryWorker:
         log.info("outbox: this process sends")
         if released:
             log.warning("outbox: %s message(s) were in flight at a crash; sending again", released)
-        carriers = [self._carry() for _ in range(self.in_flight)]
-        await asyncio.gather(*carriers, self._follow_broadcasts())
+        # Set when this process stops sending: asked to stop, or its lock went with its connection.
+        over = asyncio.Event()
+        carriers = [self._carry(over) for _ in range(self.in_flight)]
+        await asyncio.gather(*carriers, self._follow_broadcasts(over))
 
-    async def _carry(self) -> None:
-        while not self._stop.is_set():
+    async def _carry(self, over: asyncio.Event) -> None:
+        while not (self._stop.is_set() or over.is_set()):
             try:
                 claimed = await claim(self.db, self.senders, self.clock)
                 if claimed is None:
@@ -109,13 +111,16 @@ class DeliveryWorker:
                 log.exception("outbox: delivery failed; trying again shortly")
                 await self._pause(IDLE_SECONDS)
 
-    async def _follow_broadcasts(self) -> None:
+    async def _follow_broadcasts(self, over: asyncio.Event) -> None:
         while not self._stop.is_set():
             try:
                 await self.show_progress()
             except Exception:
                 log.exception("outbox: could not show a broadcast's progress")
             await self._pause(PROGRESS_EVERY_SECONDS)
+            if not await self.election.holds():
+                break
+        over.set()
 
     async def show_progress(self) -> None:
         """Each broadcast under way: its author's progress message, then, once every message

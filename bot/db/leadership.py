@@ -41,6 +41,22 @@ class SenderElection:
             await connection.close()
         return bool(won)
 
+    async def holds(self) -> bool:
+        """Whether the lock is still ours: a connection the database dropped took it along."""
+        if self.db.is_sqlite:
+            return True
+        if self._holder is None:
+            return False
+        try:
+            await self._holder.execute(text("SELECT 1"))
+            await self._holder.commit()
+        except Exception:
+            log.warning("outbox: lost the connection holding the sender lock")
+            holder, self._holder = self._holder, None
+            await holder.invalidate()
+            return False
+        return True
+
     async def resign(self) -> None:
         if self._holder is None:
             return
