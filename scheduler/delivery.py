@@ -54,7 +54,7 @@ class DeliveryWorker:
         self.election = SenderElection(db)
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
-        self._shown: dict[int, str] = {}  # the progress line each broadcast's message shows
+        self.follower = BroadcastFollower(db, senders, clock, zone)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
@@ -114,13 +114,30 @@ class DeliveryWorker:
     async def _follow_broadcasts(self, over: asyncio.Event) -> None:
         while not self._stop.is_set():
             try:
-                await self.show_progress()
+                await self.follower.show_progress()
             except Exception:
                 log.exception("outbox: could not show a broadcast's progress")
             await self._pause(PROGRESS_EVERY_SECONDS)
             if not await self.election.holds():
                 break
         over.set()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
+
+
+class BroadcastFollower:
+    """Shows each broadcast's author how it is going, and reports when it is done."""
+
+    def __init__(
+        self, db: Database, senders: dict[str, Sender], clock: Clock, zone: ZoneInfo
+    ) -> None:
+        self.db = db
+        self.senders = senders
+        self.clock = clock
+        self.zone = zone
+        self._shown: dict[int, str] = {}  # the progress line each broadcast's message shows
 
     async def show_progress(self) -> None:
         """Each broadcast under way: its author's progress message, then, once every message
@@ -153,7 +170,3 @@ class DeliveryWorker:
             result = SendResult(Delivery.SENT)
         if result.outcome is Delivery.SENT:
             self._shown[progress.broadcast_id] = progress.text
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), seconds)

@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.runtime import Runtime
 from bot.services import digest, reminders
 from bot.services.outbox import DeliveryReport, Sender, deliver_due
+from scheduler.delivery import BroadcastFollower
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ class Jobs:
         if (now.hour, now.minute) >= (DIGEST_AT["hour"], DIGEST_AT["minute"]):
             await self.morning_digest()
         await self.deliver()
+        await BroadcastFollower(
+            self.runtime.db, self.senders, self.runtime.clock, self.runtime.settings.zone
+        ).show_progress()
+        await self.deliver()  # the reports of the broadcasts now done
 
     async def deliver(self) -> DeliveryReport:
         """Send what is due, one after another: the sandbox's catch-up (the running bot has
