@@ -12,10 +12,11 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.clock import SystemClock
 from bot.db.database import Database
+from bot.db.leadership import SENDER_LOCK
 from bot.db.models import ChannelIdentity, OutboxMessage, OutboxStatus, Role
 from bot.events import Reply
 from bot.services import broadcast
@@ -193,10 +194,13 @@ async def _thidua_run(
     )  # fmt: skip
 
 
-@pytest.mark.skipif(
+POSTGRESQL_ONLY = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="SQLite serves one process by design; the election is PostgreSQL's",
 )
+
+
+@POSTGRESQL_ONLY
 async def test_of_two_processes_on_postgresql_exactly_one_sends(limited, app, clock, settings):
     chats = list(range(700_201, 700_241))
     await announced(app, clock, limited, chats)
@@ -217,6 +221,42 @@ async def test_of_two_processes_on_postgresql_exactly_one_sends(limited, app, cl
         await _until(lambda: len(reports(limited)) == 2, seconds=40)
         assert received(limited, later) == Counter(dict.fromkeys(chats, 1))
         assert received(limited, ANNOUNCEMENT) == Counter(dict.fromkeys(chats, 1))
+    finally:
+        for still in running:
+            await still.stop()
+        await other_db.dispose()
+
+
+@POSTGRESQL_ONLY
+async def test_a_sender_whose_connection_drops_stops_and_one_sender_goes_on(
+    limited, app, clock, settings
+):
+    chats = list(range(700_301, 700_321))
+    author = (await bind_directly(app.db, clock.now(), Role.OFFICE, "SO", [OFFICE]))[0]
+    await bind_directly(app.db, clock.now(), Role.HEAD, SCHOOL, chats)
+    for user in (OFFICE, *chats):
+        limited.knows_user(user)
+    other_db = Database(settings.database_url)
+    running = [Sending(limited, app), Sending(limited, app, other_db)]
+    try:
+        await _until(lambda: any(r.worker.election.holding for r in running), seconds=10)
+        [leader] = [r for r in running if r.worker.election.holding]
+        async with app.db.unit_of_work() as session:  # the database drops the lock's session
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND objid = :key AND granted"
+                ),
+                {"key": SENDER_LOCK},
+            )
+        await _until(lambda: not leader.worker.election.holding, seconds=10)
+        before = {id(r): r.sender.sends for r in running}
+
+        await announce(app.db, author, ANNOUNCEMENT)
+        await _until(lambda: reports(limited), seconds=40)
+
+        assert received(limited, ANNOUNCEMENT) == Counter(dict.fromkeys(chats, 1))
+        assert sum(r.sender.sends > before[id(r)] for r in running) == 1
     finally:
         for still in running:
             await still.stop()

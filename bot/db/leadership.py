@@ -26,9 +26,13 @@ class SenderElection:
         # The connection whose session holds the lock, for as long as this process sends.
         self._holder: AsyncConnection | None = None
 
+    @property
+    def holding(self) -> bool:
+        return self.db.is_sqlite or self._holder is not None
+
     async def win(self) -> bool:
         """Whether this process is (now) the sender."""
-        if self.db.is_sqlite or self._holder is not None:
+        if self.holding:
             return True
         connection = await self.db.engine.connect()
         won = await connection.scalar(
