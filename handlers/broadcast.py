@@ -108,13 +108,19 @@ async def audience_chosen(event: Incoming, ctx: Context) -> Outcome:
     count = len(await broadcast.recipients(ctx.session, audience))
     text = ctx.t(
         N_(
-            "To: {audience} ({count} recipients).\nNow type the announcement, or send the "
+            "To: {audience} ({recipients}).\nNow type the announcement, or send the "
             "document or photo to pass on (its caption goes with it). (/cancel to stop.)"
         ),
         audience=label,
-        count=ctx.t.number(count),
+        recipients=_recipients(ctx, count),
     )
     return Outcome([Reply(text)])
+
+
+def _recipients(ctx: Context, count: int) -> str:
+    return ctx.t.plural(
+        "{recipients} recipient", "{recipients} recipients", count, recipients=ctx.t.number(count)
+    )
 
 
 async def audience_label(audience: Audience, ctx: Context) -> str | None:
@@ -165,13 +171,14 @@ async def _preview(draft: OfficeDraft, message: Reply, ctx: Context) -> Outcome:
             "Nobody in “{audience}” can receive it yet. Choose another audience:", audience=label
         )
         return Outcome([Reply(text), _audiences(ctx)])
+    recipients = _recipients(ctx, count)
     header = _(
-        "Preview. To: {audience}, {count} recipients. They will receive:",
+        "Preview. To: {audience}, {recipients}. They will receive:",
         audience=label,
-        count=_.number(count),
+        recipients=recipients,
     )
     buttons = (
-        (Button(_("✅ Send to {count} recipients", count=_.number(count)), f"bcs:{draft.id}"),),
+        (Button(_("✅ Send to {recipients}", recipients=recipients), f"bcs:{draft.id}"),),
         (Button(_("❌ Cancel"), f"bcx:{draft.id}"),),
     )
     question = _("Send it? To change the text, just type it again.")
@@ -188,11 +195,11 @@ async def send(event: Incoming, ctx: Context) -> Outcome:
     await ctx.session.delete(draft)
     text = ctx.t(
         N_(
-            "📣 Announcement #{number} is on its way to {count} recipients. Its progress shows "
+            "📣 Announcement #{number} is on its way to {recipients}. Its progress shows "
             "below; a report follows when it is done."
         ),
         number=sent.id,
-        count=ctx.t.number(sent.recipients),
+        recipients=_recipients(ctx, sent.recipients),
     )
     return Outcome([menu_reply(ctx, text)], notice=ctx.t(N_("Sending")))
 
