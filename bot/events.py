@@ -34,6 +34,8 @@ class FileRef:
     file_name: str
     mime_type: str
     size: int
+    # A picture sent as a photo (not as a file): passed on, it is shown as a photo again.
+    is_photo: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -90,6 +92,8 @@ class Document:
     file_name: str
     content: bytes | None = None
     file_ref: str | None = None
+    # A picture the platform holds (a photo a person sent), shown as a photo, not a file.
+    is_photo: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,24 @@ class Reply:
         return [button for row in self.buttons for button in row]
 
     def to_dict(self) -> dict[str, object]:
-        """JSON for the outbox: a message rendered now, delivered later."""
+        """JSON for the outbox: a message rendered now, delivered later. A document goes by
+        the platform's reference to it: the outbox keeps no file contents."""
         rows = [[{"label": b.label, "payload": b.payload} for b in row] for row in self.buttons]
-        return {"text": self.text, "buttons": rows}
+        data: dict[str, object] = {"text": self.text, "buttons": rows}
+        if self.document is not None and self.document.file_ref is not None:
+            document = self.document
+            data["document"] = {
+                "file_name": document.file_name,
+                "file_ref": document.file_ref,
+                "is_photo": document.is_photo,
+            }
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Reply:
         rows = tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", []))
-        return cls(data["text"], buttons=rows)
+        document = Document(**data["document"]) if data.get("document") else None
+        return cls(data["text"], buttons=rows, document=document)
 
 
 @dataclass

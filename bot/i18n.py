@@ -69,6 +69,11 @@ class Translator:
     def plural(self, singular: str, plural: str, count: int, **values: object) -> str:
         return self._translations.ngettext(singular, plural, count).format(count=count, **values)
 
+    def number(self, value: int) -> str:
+        """Thousands grouped as each language writes them: 1.200 in Vietnamese, 1,200 in English."""
+        grouped = f"{value:,}"
+        return grouped.replace(",", ".") if self.locale == "vi" else grouped
+
     def date(self, instant: datetime) -> str:
         return instant.astimezone(self.zone).strftime("%d/%m/%Y")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.app import CoreApp
 from bot.clock import Clock
@@ -22,6 +24,30 @@ class Background(Protocol):
 
     def start(self) -> None: ...
     def shutdown(self, wait: bool = True) -> None: ...
+
+
+@runtime_checkable
+class Draining(Protocol):
+    """Background work with sends in hand (the outbox's worker): the platform's session stays
+    open until they are done and recorded."""
+
+    async def drained(self) -> None: ...
+
+
+@asynccontextmanager
+async def running_alongside(work: Sequence[Background]) -> AsyncIterator[None]:
+    """The background work runs for the block; leaving it stops the work and waits for the
+    sends in hand, so the channel closes its session only after them."""
+    started: list[Background] = []
+    try:
+        for item in work:
+            item.start()
+            started.append(item)
+        yield
+    finally:
+        for item in started:
+            item.shutdown(wait=False)
+        await asyncio.gather(*(item.drained() for item in started if isinstance(item, Draining)))
 
 
 @dataclass

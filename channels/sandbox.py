@@ -162,7 +162,10 @@ class Sandbox:
         if self.catch_up is not None:
             await self.catch_up()
 
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+    # The terminal shows what was printed for good: progress comes as one report at the end.
+    can_edit = False
+
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
         """The outbox's sender here: messages the bot sends on its own appear in the terminal."""
         self._say(f"\n📨 {self._('Message for {who}:', who=chat_id)}")
         if chat_id == self.persona.key:

@@ -4,6 +4,7 @@ from bot.routing import Router
 from handlers import (
     answers,
     awards,
+    broadcast,
     deadlines,
     export,
     forms,
@@ -33,6 +34,7 @@ def build_router() -> Router:
         unit_card,
         review,
         awards,
+        broadcast,
         export,
         language,
     ):

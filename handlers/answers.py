@@ -6,10 +6,14 @@ from bot.context import Context
 from bot.db.repositories import OfficeDraftRepository
 from bot.events import Incoming, Outcome
 from bot.routing import OFFICE_ONLY
-from handlers import awards, forms, review
+from handlers import awards, broadcast, forms, review
 
 # What an office draft of each kind does with what the clerk types.
-OFFICE_INPUTS = {awards.AWARD_KIND: awards.typed, review.RETURN: review.reason_typed}
+OFFICE_INPUTS = {
+    awards.AWARD_KIND: awards.typed,
+    review.RETURN: review.reason_typed,
+    broadcast.BROADCAST: broadcast.message_given,
+}
 
 
 async def answer(event: Incoming, ctx: Context) -> Outcome:

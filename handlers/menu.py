@@ -30,6 +30,7 @@ MENU = (
     MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
     MenuItem("awards", N_("🏅 Record awards"), OFFICE_ONLY),
     MenuItem("export", N_("📥 Export to Excel"), OFFICE_ONLY),
+    MenuItem("broadcast", N_("📣 Send an announcement"), OFFICE_ONLY),
     MenuItem("help", N_("❓ Help"), ANY_ROLE),
     MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
 )

@@ -1,5 +1,6 @@
-"""The bot's timed work: plan reminders, send the outbox, the office's morning digest, and
-forgetting updates too old to be delivered again.
+"""The bot's timed work: plan reminders, the office's morning digest, and forgetting updates too
+old to be delivered again. The outbox they fill is sent by the delivery worker
+(scheduler/delivery.py), which runs all the time.
 
 Reminders are planned every quarter hour and once at start-up (which is the catch-up after
 downtime: the planner only ever sends each deadline's latest slot, once). Slots fall on the
@@ -12,15 +13,14 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
 from bot.services import digest, reminders, updates
 from bot.services.outbox import DeliveryReport, Sender, deliver_due
+from scheduler.delivery import BroadcastFollower
 
 log = logging.getLogger(__name__)
 
-DELIVERY_EVERY_SECONDS = 2
 DIGEST_AT = {"hour": 8, "minute": 0}
 HOUSEKEEPING_AT = {"hour": 3, "minute": 30}  # the quietest hour
 
@@ -53,8 +53,14 @@ class Jobs:
         if (now.hour, now.minute) >= (DIGEST_AT["hour"], DIGEST_AT["minute"]):
             await self.morning_digest()
         await self.deliver()
+        await BroadcastFollower(
+            self.runtime.db, self.senders, self.runtime.clock, self.runtime.settings.zone
+        ).show_progress()
+        await self.deliver()  # the reports of the broadcasts now done
 
     async def deliver(self) -> DeliveryReport:
+        """Send what is due, one after another: the sandbox's catch-up (the running bot has
+        the delivery worker)."""
         report = await deliver_due(self.runtime.db, self.senders, self.runtime.clock)
         if report.sent or report.blocked or report.failed:
             log.info("outbox: %s", report)
@@ -73,9 +79,6 @@ def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOSche
         id="reminders",
         next_run_time=runtime.clock.now(),
         **common,
-    )
-    scheduler.add_job(
-        jobs.deliver, IntervalTrigger(seconds=DELIVERY_EVERY_SECONDS), id="delivery", **common
     )
     scheduler.add_job(
         jobs.morning_digest, CronTrigger(timezone=zone, **DIGEST_AT), id="digest", **common

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Protocol
 
@@ -12,9 +12,19 @@ from sqlalchemy import select
 from bot.app import CoreApp
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.db.models import Deadline, Role, Submission, SubmissionStatus, Unit
-from bot.events import Button, FileRef, Identity, Incoming, Outcome
+from bot.db.models import (
+    ChannelIdentity,
+    Deadline,
+    Role,
+    RoleGrant,
+    Submission,
+    SubmissionStatus,
+    Unit,
+)
+from bot.db.models import Person as BoundPerson
+from bot.events import Button, FileRef, Identity, Incoming, Outcome, Reply
 from bot.services.invites import create_invite
+from bot.services.outbox import Delivery, SendResult
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz12"
 _user_ids = count(1000)
@@ -194,3 +204,56 @@ async def record_submission(
                 updated_at=clock.now(),
             )
         )
+
+
+class RecordingSender:
+    """Stands in for the platform: keeps what would have been delivered, per chat."""
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[str, str]] = []
+        self.answer = SendResult(Delivery.SENT)
+
+    can_edit = False
+
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
+        if self.answer.outcome is Delivery.SENT:
+            self.delivered.append((chat_id, reply.text))
+        return self.answer
+
+    def reminders_to(self, person: Person, title: str) -> int:
+        return sum(
+            1
+            for chat, text in self.delivered
+            if chat == person.identity.chat_id and "Nhắc hạn" in text and title in text
+        )
+
+
+async def bind_directly(
+    db: Database, now: datetime, role: Role, unit_code: str, user_ids: list[int]
+) -> list[int]:
+    """Telegram accounts bound to a unit as invites would bind them, written in bulk (a
+    broadcast needs many); returns their identity ids."""
+    async with db.unit_of_work() as session:
+        unit_id = await session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        people = [
+            BoundPerson(full_name=f"User {uid}", locale="vi", created_at=now) for uid in user_ids
+        ]
+        session.add_all(people)
+        await session.flush()
+        identities = [
+            ChannelIdentity(
+                person_id=person.id,
+                channel="telegram",
+                user_id=str(uid),
+                chat_id=str(uid),
+                linked_at=now,
+            )
+            for person, uid in zip(people, user_ids, strict=True)
+        ]
+        session.add_all(identities)
+        session.add_all(
+            RoleGrant(person_id=p.id, role=role, unit_id=unit_id, granted_at=now, granted_by="test")
+            for p in people
+        )
+        await session.flush()
+        return [identity.id for identity in identities]

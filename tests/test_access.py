@@ -34,6 +34,8 @@ MATRIX = [
     ("/review", WRITE),
     ("/awards", WRITE),
     ("/export", WRITE),
+    ("/broadcast", WRITE),
+    ("/broadcasts", WRITE),
     ("button st:{deadline}:0:", STATUS),
     ("button stf:{deadline}:m", READ),  # filters are for the whole sector
     ("button progress", READ),
@@ -47,6 +49,11 @@ MATRIX = [
     ("button export", WRITE),
     ("button aw+:{unit}", WRITE),
     ("button aw:{draft}:0:option0", WRITE),  # the office clerk's own award draft
+    ("button broadcast", WRITE),
+    ("button broadcasts", WRITE),
+    ("button bcl:district", WRITE),
+    ("button bca:council", WRITE),  # replaces the clerk's award draft with an announcement
+    ("button bcx:{draft}", WRITE),  # and drops it
     ("button rvr:{sub}:1", WRITE),
     ("button rva:{sub}:1", WRITE),
 ]

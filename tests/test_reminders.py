@@ -15,36 +15,15 @@ from bot.db.models import (
     SubmissionStatus,
     Unit,
 )
-from bot.events import Reply
 from bot.runtime import Runtime
 from bot.services import reminders
 from bot.services.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code, record_submission
+from tests.helpers import Person, RecordingSender, issue_code, record_submission
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"
-
-
-class RecordingSender:
-    """Stands in for the platform: keeps what would have been delivered, per chat."""
-
-    def __init__(self) -> None:
-        self.delivered: list[tuple[str, str]] = []
-        self.answer = SendResult(Delivery.SENT)
-
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        if self.answer.outcome is Delivery.SENT:
-            self.delivered.append((chat_id, reply.text))
-        return self.answer
-
-    def reminders_to(self, person: Person, title: str) -> int:
-        return sum(
-            1
-            for chat, text in self.delivered
-            if chat == person.identity.chat_id and "Nhắc hạn" in text and title in text
-        )
 
 
 @pytest.fixture
@@ -213,10 +192,10 @@ async def test_429_waits_as_asked_and_5xx_backs_off(app, clock, jobs, sender):
         waits = {
             m.next_attempt_at - clock.now() for m in await session.scalars(select(OutboxMessage))
         }
-    assert waits == {timedelta(seconds=10)}  # second attempt: 5 s doubled
+    assert waits == {timedelta(seconds=2)}  # second attempt: 1 s doubled
 
     sender.answer = SendResult(Delivery.SENT)
-    clock.advance(timedelta(seconds=10))
+    clock.advance(timedelta(seconds=2))
     await jobs.deliver()
     assert sender.reminders_to(principal, "") == 2  # phase 1 and registration, once each
 

@@ -43,7 +43,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
     """Telegram, Zalo, or both in one process, by which tokens are set."""
-    from scheduler import build_scheduler
+    from scheduler import DeliveryWorker, build_scheduler
 
     settings.require_a_channel()
     if settings.bot_token:
@@ -57,10 +57,13 @@ async def run_bot(_args: argparse.Namespace, settings: Settings) -> None:
         serving.append(_telegram(runtime, stop, senders))
     if settings.zalo_bot_token:
         serving.append(_zalo(runtime, stop, senders))
-    # The scheduler starts with the first channel that answers, and stops with it.
+    # The scheduler and the outbox's worker start with the first channel that answers, and
+    # stop with it (its session stays open until the worker's sends in hand are recorded).
     scheduler = build_scheduler(runtime, senders)
+    courier = DeliveryWorker(runtime.db, senders, runtime.clock, settings.zone)
     try:
-        await asyncio.gather(serving[0]([scheduler]), *(serve([]) for serve in serving[1:]))
+        first, *others = serving
+        await asyncio.gather(first([scheduler, courier]), *(serve([]) for serve in others))
     finally:
         await runtime.db.dispose()
 

@@ -79,6 +79,11 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class BroadcastStatus(enum.StrEnum):
+    SENDING = "sending"
+    DONE = "done"
+
+
 def _enum(kind: type[enum.StrEnum]) -> Enum:
     return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
@@ -410,8 +415,35 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set while a worker sends it: after a crash, the rows still marked were in flight.
+    claimed_at: Mapped[datetime | None]
+    # Of a text split in parts, how many went out: a retry goes on from the next one.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
 
     identity: Mapped[ChannelIdentity] = relationship()
+
+
+class Broadcast(Base):
+    """One announcement of the office to an audience; its messages are outbox rows."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    # Where the progress is shown and the report sent: the account the office wrote from.
+    author_identity_id: Mapped[int] = mapped_column(ForeignKey("channel_identities.id"))
+    audience: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any]]
+    recipients: Mapped[int]
+    status: Mapped[BroadcastStatus] = mapped_column(_enum(BroadcastStatus))
+    # The platform's id of the progress message, edited in place while sending.
+    progress_ref: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    author: Mapped[Person] = relationship()
+    author_identity: Mapped[ChannelIdentity] = relationship()
 
 
 class ProcessedUpdate(Base):

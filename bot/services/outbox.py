@@ -1,8 +1,16 @@
 """The persistent outbox: messages the bot sends on its own (reminders, digests, broadcasts).
 
-A message is written once under a unique key, then delivered by :func:`deliver_due`: a crash
-loses nothing, and a message recorded as sent is never sent again.
-Each channel supplies a :class:`Sender` that reports what the platform said.
+A message is written once under a unique key, then claimed, sent and recorded (:func:`claim`,
+:func:`deliver_claimed`; :func:`deliver_due` does both for what is due now): a crash loses
+nothing, and a message recorded as sent is never sent again. Each channel supplies a
+:class:`Sender` that paces itself to its platform's limits and reports what the platform said.
+
+Exactly once, and where it cannot be: a message is marked sent in the transaction right after
+the platform's answer. A process killed between the platform accepting a message and that
+commit (the length of one request and one small transaction, per message in flight) leaves the
+row claimed but not recorded; the next elected sender sends it again (:func:`release_claimed`).
+No platform API lets a bot ask "did this arrive?", so that window is at least once, on purpose:
+an announcement lost is worse than one doubled. A kill at any other moment doubles nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -27,11 +35,12 @@ from bot.events import Reply
 log = logging.getLogger(__name__)
 
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(seconds=5)
+# 1 s, 2 s, 4 s ... : about half an hour of a platform outage before a message is given up.
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=1)
 LONGEST_RETRY = timedelta(hours=1)
-# While one worker sends a message, others leave it alone. If the worker dies after sending
-# but before recording it, the message goes out again once the lease ends: at least once.
+# While one worker sends a message, others leave it alone. A sender elected after a crash
+# takes back at once what the dead one held (release_claimed); the lease is for the rest.
 SEND_LEASE = timedelta(minutes=5)
 
 
@@ -46,10 +55,33 @@ class SendResult:
     outcome: Delivery
     retry_after: float | None = None
     error: str | None = None
+    # How many parts of a long text are out in all (a retry goes on from there).
+    parts_sent: int = 0
+    # The platform's id of the (last) message sent, to edit it later.
+    message_ref: str | None = None
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+    """A channel's delivery. ``edit`` is called only when ``can_edit``: a channel that cannot
+    edit a message it sent (Zalo) gets no live progress, only the report at the end."""
+
+    can_edit: bool
+
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult: ...
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message a worker holds, as plain values: it is sent outside any transaction."""
+
+    id: int
+    channel: str
+    chat_id: str
+    reachable: bool
+    reply: Reply
+    parts_sent: int
 
 
 @dataclass
@@ -59,9 +91,16 @@ class DeliveryReport:
     blocked: int = 0
     failed: int = 0
 
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
 
 async def enqueue(
-    session: AsyncSession, messages: Iterable[tuple[str, int, dict[str, Any]]], now: datetime
+    session: AsyncSession,
+    messages: Iterable[tuple[str, int, dict[str, Any]]],
+    now: datetime,
+    *,
+    broadcast_id: int | None = None,
 ) -> int:
     """Add (key, identity id, payload) messages; a key already there is skipped. Returns how
     many were new."""
@@ -72,8 +111,10 @@ async def enqueue(
             "payload": payload,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
+            "parts_sent": 0,
             "next_attempt_at": now,
             "created_at": now,
+            "broadcast_id": broadcast_id,
         }
         for key, identity_id, payload in messages
     ]
@@ -91,29 +132,65 @@ async def enqueue(
 async def deliver_due(
     db: Database, senders: dict[str, Sender], clock: Clock, *, limit: int = 100
 ) -> DeliveryReport:
-    """Send what is due. Each message is claimed with a lease in one short transaction, sent
-    outside any transaction (a network call must not hold the database), then recorded."""
+    """Send what is due now, one message after another (the sandbox, the tests); the running
+    bot's worker does the same with several messages in flight."""
     report = DeliveryReport()
     for _ in range(limit):
-        async with db.unit_of_work() as session:
-            message = await _claim_next(session, clock.now(), senders)
-            if message is None:
-                break
-            message.next_attempt_at = clock.now() + SEND_LEASE
-            claimed = (message.id, message.identity.channel, message.identity.chat_id)
-            reachable = message.identity.unreachable_since is None
-            reply = Reply.from_dict(message.payload)
-        result = await senders[claimed[1]].send(claimed[2], reply) if reachable else None
-        async with db.unit_of_work() as session:
-            message = await session.get(
-                OutboxMessage, claimed[0], options=[joinedload(OutboxMessage.identity)]
-            )
-            _record(message, result, clock.now(), report)
+        claimed = await claim(db, senders, clock)
+        if claimed is None:
+            break
+        report.count(await deliver_claimed(db, claimed, senders, clock))
     return report
 
 
+async def claim(db: Database, channels: Iterable[str], clock: Clock) -> Claimed | None:
+    """The next message due on one of ``channels``, leased to the caller in one short
+    transaction: a network call must not hold the database."""
+    async with db.unit_of_work() as session:
+        message = await _claim_next(session, clock.now(), list(channels))
+        if message is None:
+            return None
+        message.next_attempt_at = clock.now() + SEND_LEASE
+        message.claimed_at = clock.now()
+        return Claimed(
+            id=message.id,
+            channel=message.identity.channel,
+            chat_id=message.identity.chat_id,
+            reachable=message.identity.unreachable_since is None,
+            reply=Reply.from_dict(message.payload),
+            parts_sent=message.parts_sent,
+        )
+
+
+async def deliver_claimed(
+    db: Database, claimed: Claimed, senders: dict[str, Sender], clock: Clock
+) -> str:
+    """Send a claimed message and record what the platform said; returns the report's
+    counter for it (``sent``, ``retried``, ``blocked``, ``failed``)."""
+    result = None
+    if claimed.reachable:
+        sender = senders[claimed.channel]
+        result = await sender.send(claimed.chat_id, claimed.reply, from_part=claimed.parts_sent)
+    async with db.unit_of_work() as session:
+        message = await session.get(
+            OutboxMessage, claimed.id, options=[joinedload(OutboxMessage.identity)]
+        )
+        return _record(message, result, clock.now())
+
+
+async def release_claimed(session: AsyncSession, now: datetime) -> int:
+    """Messages a sender that died was holding: due again now. Only the elected sender may
+    call this, when it takes over (no other sender is alive to be holding them)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.claimed_at.is_not(None))
+        .values(claimed_at=None, next_attempt_at=now)
+    )
+    return result.rowcount
+
+
 async def _claim_next(
-    session: AsyncSession, now: datetime, senders: dict[str, Sender]
+    session: AsyncSession, now: datetime, channels: list[str]
 ) -> OutboxMessage | None:
     query = (
         select(OutboxMessage)
@@ -121,7 +198,7 @@ async def _claim_next(
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
-            ChannelIdentity.channel.in_(list(senders)),
+            ChannelIdentity.channel.in_(channels),
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
@@ -131,38 +208,30 @@ async def _claim_next(
     return await session.scalar(query)
 
 
-def _record(
-    message: OutboxMessage, result: SendResult | None, now: datetime, report: DeliveryReport
-) -> None:
+def _record(message: OutboxMessage, result: SendResult | None, now: datetime) -> str:
     """What the platform said; ``None``: the person was already known to be unreachable."""
+    message.claimed_at = None
     if result is None:
-        _finish(message, OutboxStatus.FAILED, "unreachable", report, "blocked")
-        return
+        return _finish(message, OutboxStatus.FAILED, "unreachable", "blocked")
     message.attempts += 1
+    message.parts_sent = max(message.parts_sent, result.parts_sent)
     if result.outcome is Delivery.SENT:
         message.sent_at = now
-        _finish(message, OutboxStatus.SENT, None, report, "sent")
-    elif result.outcome is Delivery.BLOCKED:
+        return _finish(message, OutboxStatus.SENT, None, "sent")
+    if result.outcome is Delivery.BLOCKED:
         message.identity.unreachable_since = now
-        _finish(message, OutboxStatus.FAILED, result.error or "blocked", report, "blocked")
-    elif message.attempts >= MAX_ATTEMPTS:
-        _finish(message, OutboxStatus.FAILED, result.error, report, "failed")
-    else:
-        message.next_attempt_at = now + _retry_delay(message.attempts, result.retry_after)
-        message.last_error = result.error
-        report.retried += 1
+        return _finish(message, OutboxStatus.FAILED, result.error or "blocked", "blocked")
+    if message.attempts >= MAX_ATTEMPTS:
+        return _finish(message, OutboxStatus.FAILED, result.error, "failed")
+    message.next_attempt_at = now + _retry_delay(message.attempts, result.retry_after)
+    message.last_error = result.error
+    return "retried"
 
 
-def _finish(
-    message: OutboxMessage,
-    status: OutboxStatus,
-    error: str | None,
-    report: DeliveryReport,
-    counter: str,
-) -> None:
+def _finish(message: OutboxMessage, status: OutboxStatus, error: str | None, outcome: str) -> str:
     message.status = status
     message.last_error = error
-    setattr(report, counter, getattr(report, counter) + 1)
+    return outcome
 
 
 def _retry_delay(attempts: int, retry_after: float | None) -> timedelta:

@@ -100,10 +100,14 @@ async def send_due(session: AsyncSession, now: datetime, zone: ZoneInfo) -> int:
     return await enqueue(session, rendered(planned, now, zone), now)
 
 
+def owing_query(deadline: Deadline):
+    """The ids of the units in the deadline's audience without a submission that counts
+    (returned = owing), as a query other queries can use."""
+    return audience_query(deadline).where(_unit_id(deadline).not_in(done_query(deadline)))
+
+
 async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
-    """Units in the deadline's audience without a submission that counts (returned = owing)."""
-    owing = audience_query(deadline).where(_unit_id(deadline).not_in(done_query(deadline)))
-    return set(await session.scalars(owing))
+    return set(await session.scalars(owing_query(deadline)))
 
 
 async def recipients(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 from aiogram import Bot
@@ -82,6 +83,7 @@ def _file_of(message: Message) -> FileRef | None:
             file_name=f"photo-{photo.file_unique_id}.jpg",
             mime_type="image/jpeg",
             size=photo.file_size or 0,
+            is_photo=True,
         )
     return None
 
@@ -117,22 +119,32 @@ def _mark_last(chunks: list[str]) -> list[tuple[bool, str]]:
     return [(index == len(chunks) - 1, chunk) for index, chunk in enumerate(chunks)]
 
 
+def outgoing(bot: Bot, chat_id: int, reply: Reply) -> list[Callable[[], Awaitable[Message]]]:
+    """The API calls that show a reply, in order: a picture or a file with the text as its
+    caption, or the text in as many messages as its length needs."""
+    if reply.photo is not None or (reply.document is not None and reply.document.is_photo):
+        return [partial(_send_photo, bot, chat_id, reply)]
+    if reply.document is not None:
+        return [partial(_send_document, bot, chat_id, reply)]
+    return [
+        partial(bot.send_message, chat_id, text, reply_markup=keyboard)
+        for text, keyboard in render(reply)
+    ]
+
+
 async def deliver(bot: Bot, chat_id: int, outcome: Outcome) -> None:
     for reply in outcome.replies:
-        if reply.photo is not None:
-            await with_retries(lambda r=reply: _send_photo(bot, chat_id, r))
-        elif reply.document is not None:
-            await with_retries(lambda r=reply: _send_document(bot, chat_id, r))
-        else:
-            for text, keyboard in render(reply):
-                await with_retries(
-                    lambda t=text, k=keyboard: bot.send_message(chat_id, t, reply_markup=k)
-                )
+        for call in outgoing(bot, chat_id, reply):
+            await with_retries(call)
 
 
 async def _send_photo(bot: Bot, chat_id: int, reply: Reply) -> Message:
-    """A picture with the reply's text as its caption (Telegram allows 1024 characters)."""
-    photo = BufferedInputFile(reply.photo, filename="chart.png")
+    """A picture with the reply's text as its caption (Telegram allows 1024 characters): one
+    the bot drew (a chart), or one Telegram holds, sent on by its file id."""
+    if reply.photo is not None:
+        photo = BufferedInputFile(reply.photo, filename="chart.png")
+    else:
+        photo = reply.document.file_ref
     return await bot.send_photo(
         chat_id, photo, caption=_caption(reply), reply_markup=_keyboard(reply)
     )

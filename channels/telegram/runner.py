@@ -40,7 +40,7 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
-from bot.runtime import Background, Runtime, stop_on_signals
+from bot.runtime import Background, Runtime, running_alongside, stop_on_signals
 from channels.telegram.adapter import (
     CHANNEL,
     deliver,
@@ -188,23 +188,18 @@ async def run_telegram(
     dispatcher = make_dispatcher(runtime.app, inflight)
     stop = stop or stop_on_signals()
     publishing = None
-    started: list[Background] = []
     try:
         if not await retry_until_reachable("getMe", bot.me, stop):
             return
-        for work in alongside:
-            work.start()
-            started.append(work)
-        # The command menu is cosmetic: publish it beside serving, not before it.
-        publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))
-        if runtime.settings.webhook_url:
-            await _serve_webhook(bot, dispatcher, runtime, stop)
-        else:
-            await _poll(bot, dispatcher, stop)
-        await inflight.drain()
+        async with running_alongside(alongside):
+            # The command menu is cosmetic: publish it beside serving, not before it.
+            publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))
+            if runtime.settings.webhook_url:
+                await _serve_webhook(bot, dispatcher, runtime, stop)
+            else:
+                await _poll(bot, dispatcher, stop)
+            await inflight.drain()
     finally:
-        for work in started:
-            work.shutdown(wait=False)
         if publishing is not None:
             publishing.cancel()
         await bot.session.close()

@@ -23,7 +23,7 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.db.repositories import PeopleRepository
 from bot.events import FileRef, Incoming, Outcome, Reply
-from bot.runtime import Background, Runtime
+from bot.runtime import Background, Runtime, running_alongside
 from channels.numbered import pressed
 from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
@@ -122,22 +122,17 @@ async def run_zalo(
     settings = bot.app.settings
     client = bot.output.client
     web_runner = None
-    started: list[Background] = []
     try:
         if not await retry_until_reachable("getMe", client.get_me, stop):
             return
-        for work in alongside:
-            work.start()
-            started.append(work)
-        if settings.zalo_webhook_url or bot.output.charts:
-            web_runner = await _serve_http(bot)
-        if settings.zalo_webhook_url:
-            await _await_webhook(bot, stop)
-        else:
-            await _poll(bot, stop)
+        async with running_alongside(alongside):
+            if settings.zalo_webhook_url or bot.output.charts:
+                web_runner = await _serve_http(bot)
+            if settings.zalo_webhook_url:
+                await _await_webhook(bot, stop)
+            else:
+                await _poll(bot, stop)
     finally:
-        for work in started:
-            work.shutdown(wait=False)
         if web_runner is not None:
             await web_runner.cleanup()
         await client.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
 from bot.app import CoreApp
 from bot.events import Reply
@@ -29,17 +30,25 @@ class ZaloOutput:
     async def send(self, chat_id: str, replies: Sequence[Reply], *, attempts: int = 1) -> None:
         """Raises ZaloError or ZaloUnreachable once ``attempts`` tries of one message failed;
         what was already sent is not sent again."""
+        for message in await self.messages(chat_id, replies):
+            await _retrying(lambda m=message: self.send_one(chat_id, m), attempts)
+
+    async def messages(self, chat_id: str, replies: Sequence[Reply]) -> list[Outgoing]:
+        """The Zalo messages that show the replies; the numbers of their options are
+        remembered for the chat, so that a typed number finds its button after a restart."""
         numbered = number_options(replies)
         if numbered.replaces_options:
             now = self.app.clock.now()
             await options.remember(self.app.db, CHANNEL, chat_id, numbered.payloads, now)
         # Only notes of the channel itself are translated here, in the deployment's language.
         t = self.app.translator(self.app.settings.default_locale)
-        for reply, text in zip(replies, numbered.texts, strict=True):
-            for message in outgoing(reply, text, t, self._photo_url):
-                await _retrying(lambda m=message: self._send_one(chat_id, m), attempts)
+        return [
+            message
+            for reply, text in zip(replies, numbered.texts, strict=True)
+            for message in outgoing(reply, text, t, self._photo_url)
+        ]
 
-    async def _send_one(self, chat_id: str, message: Outgoing) -> None:
+    async def send_one(self, chat_id: str, message: Outgoing) -> None:
         if message.photo_url:
             await self.client.send_photo(chat_id, message.photo_url, message.text)
         else:
@@ -52,20 +61,28 @@ class ZaloOutput:
 class ZaloSender:
     """The outbox's sender for Zalo, paced to ``ZALO_MESSAGES_PER_SECOND``."""
 
+    # Zalo cannot edit a message it delivered: a broadcast's office gets the final report only.
+    can_edit = False
+
     def __init__(self, output: ZaloOutput, per_second: float) -> None:
         self.output = output
         self._interval = 1 / per_second
         self._next_at = 0.0
 
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        await self._pace()
-        try:
-            await self.output.send(chat_id, [reply])
-        except ZaloError as error:
-            return _result_of(error)
-        except ZaloUnreachable as error:
-            return SendResult(Delivery.RETRY, error=str(error))
-        return SendResult(Delivery.SENT)
+    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
+        """Sends the messages of the reply from ``from_part`` on (a long text is several);
+        the result says how many are out in all, so a retry does not send one twice."""
+        parts_sent = from_part
+        for message in (await self.output.messages(chat_id, [reply]))[from_part:]:
+            await self._pace()
+            try:
+                await self.output.send_one(chat_id, message)
+            except ZaloError as error:
+                return replace(_result_of(error), parts_sent=parts_sent)
+            except ZaloUnreachable as error:
+                return SendResult(Delivery.RETRY, error=str(error), parts_sent=parts_sent)
+            parts_sent += 1
+        return SendResult(Delivery.SENT, parts_sent=parts_sent)
 
     async def _pace(self) -> None:
         now = time.monotonic()

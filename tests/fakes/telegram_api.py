@@ -774,6 +774,10 @@ class FakeTelegramAPI:
         self._per_chat_rate = per_chat_rate_per_s
         self._chat_windows: dict[int, _RollingWindow] = {}
 
+        self._let_through: int | None = None  # sends admitted before the gate closes
+        self._gate = asyncio.Event()
+        self.held = 0  # sends waiting at the closed gate right now
+
         self._long_poll: _LongPoll | None = None
         self._updates_changed = _Notifier()
         self._sent_changed = _Notifier()
@@ -878,6 +882,10 @@ class FakeTelegramAPI:
         )
         return query_id
 
+    def knows_user(self, user_id: int, *, first_name: str = "Test") -> None:
+        """A user who wrote to the bot before the test began: the bot may write to them."""
+        self._chat_of_writing_user(user_id, first_name, "vi")
+
     def block_user(self, user_id: int) -> None:
         """The user blocks the bot: later sends answer 403, and the bot gets my_chat_member."""
         self._blocked_user_ids.add(user_id)
@@ -948,6 +956,17 @@ class FakeTelegramAPI:
         failure = TelegramApiError(status, description, retry_after=retry_after)
         self._injected_failures.setdefault(method.lower(), deque()).append(failure)
 
+    def hold_sends_after(self, count: int) -> None:
+        """Let ``count`` more sends through, then keep every further one waiting, as a request
+        Telegram has not answered yet, until ``release_sends()``. A held request whose client
+        went away meanwhile (a killed bot) is dropped, never delivered."""
+        self._let_through = count
+        self._gate.clear()
+
+    def release_sends(self) -> None:
+        self._let_through = None
+        self._gate.set()
+
     def set_unreachable(
         self, flag: bool, *, mode: Literal["disconnect", "bad_gateway"] = "disconnect"
     ) -> None:
@@ -995,6 +1014,7 @@ class FakeTelegramAPI:
             if handler is None:
                 raise TelegramApiError(404, "Not Found: method not found")
             self._raise_injected_failure(method)
+            await self._pass_gate(method)
             result = await handler(call)
         except TelegramApiError as error:
             if error.status == 429:
@@ -1021,6 +1041,18 @@ class FakeTelegramAPI:
     def _authorize(self, token: str) -> None:
         if token != self.bot_token or self._logged_out:
             raise TelegramApiError(401, "Unauthorized")
+
+    async def _pass_gate(self, method: str) -> None:
+        if self._let_through is None or method not in RATE_LIMITED_METHODS:
+            return
+        if self._let_through > 0:
+            self._let_through -= 1
+            return
+        self.held += 1
+        try:
+            await self._gate.wait()
+        finally:
+            self.held -= 1
 
     def _raise_injected_failure(self, method: str) -> None:
         failures = self._injected_failures.get(method.lower())

@@ -1,7 +1,7 @@
 """chat options: the numbered options last shown in a chat of a channel without buttons
 
 Revision ID: 0005
-Revises: 0003 (to become 0004 once the broadcasts migration is merged)
+Revises: 0004
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db.models
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
