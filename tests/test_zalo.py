@@ -29,7 +29,7 @@ from channels.zalo.runner import ZaloBot, make_zalo_bot, run_zalo
 from channels.zalo.sender import ZaloSender
 from scheduler import Jobs
 from tests.fakes.zalo_api import MAX_TEXT, FakeZaloAPI, SentMessage
-from tests.helpers import Person, fill_in, issue_code
+from tests.helpers import Person, RecordingSender, fill_in, issue_code
 
 ZALO_TOKEN = "2234567890:zalo-TEST-token-abcdefghijkl"
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -265,6 +265,31 @@ async def test_a_reminder_reaches_a_zalo_member_through_the_outbox(zalo, app, cl
     assert "⏰ Nhắc hạn" in reminder.text and "  [1]" in reminder.text
     await chat.says("1")  # the reminder's button, by its number
     assert "câu 1/" in chat.text
+
+
+async def test_a_broadcast_reaches_a_zalo_member_in_parts_under_zalos_limit(zalo, app, clock):
+    chat = ZaloChat(zalo, app)
+    await bound(chat, app, clock)
+    office = Person.new(app)  # on Telegram
+    await office.says(f"/start {await issue_code(app.db, clock, Role.OFFICE)}")
+    telegram = RecordingSender()
+    zalo_sender = ZaloSender(make_zalo_bot(runtime_on(zalo, app)).output, per_second=50)
+    runtime = Runtime(settings=app.settings, clock=clock, db=app.db, app=app)
+    jobs = Jobs(runtime, {CHANNEL: zalo_sender, "telegram": telegram})
+    paragraphs = [f"Mục {n}: các đơn vị rà soát hồ sơ thi đua trước hạn. " * 6 for n in range(8)]
+    announcement = "\n\n".join(paragraphs)
+
+    await office.presses("bca:all")
+    await office.says(announcement)
+    await office.taps("✅")
+    await jobs.catch_up()  # sends, then reports to the office
+
+    received = zalo.messages_to(USER)[-2:]
+    assert len(announcement) > MAX_TEXT and all(len(m.text) <= MAX_TEXT for m in received)
+    words = " ".join(m.text for m in received).split()
+    assert words == announcement.split()  # all of it, in order, diacritics and all
+    [report] = [text for chat_id, text in telegram.delivered if "đã gửi xong" in text]
+    assert "tới được 1 trên 1" in report
 
 
 async def test_the_outbox_sends_to_zalo_at_zalos_own_pace(zalo, app):
