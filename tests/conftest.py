@@ -22,9 +22,11 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.plan import load_plan
+from bot.runtime import Runtime
 from bot.services.plan_store import store_plan
 from handlers import build_router
-from tests.helpers import TEST_TOKEN
+from scheduler import Jobs
+from tests.helpers import TEST_TOKEN, RecordingSender
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Three weeks before the plan's first fixed deadline (the phase-1 report, 20/10/2016).
@@ -106,3 +108,15 @@ async def plan_db(db: Database, clock: ManualClock) -> Database:
 @pytest.fixture
 def app(plan_db: Database, clock: ManualClock, settings: Settings) -> CoreApp:
     return CoreApp(db=plan_db, clock=clock, settings=settings, router=build_router())
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    """Stands in for the platform in outbox tests: what would have been delivered, per chat."""
+    return RecordingSender()
+
+
+@pytest.fixture
+def jobs(app: CoreApp, clock: ManualClock, settings: Settings, sender: RecordingSender) -> Jobs:
+    """The scheduler's jobs, delivering to ``sender``."""
+    return Jobs(Runtime(settings=settings, clock=clock, db=app.db, app=app), {"telegram": sender})

@@ -17,8 +17,6 @@ from bot.db.models import (
     Unit,
 )
 from bot.events import FileRef
-from bot.runtime import Runtime
-from scheduler import Jobs
 from tests.helpers import Person, RecordingSender, a_pdf, issue_code, record_submission
 
 DISTRICT = "PGD-VIET-TRI"  # a district office, in pilot model 1
@@ -46,16 +44,6 @@ async def sector(app, clock) -> dict[str, Person]:
     }
     await record_submission(app.db, clock, VIET_TRI, "phase1_report")
     return people
-
-
-@pytest.fixture
-def sender() -> RecordingSender:
-    return RecordingSender()
-
-
-@pytest.fixture
-def jobs(app, clock, settings, sender) -> Jobs:
-    return Jobs(Runtime(settings=settings, clock=clock, db=app.db, app=app), {"telegram": sender})
 
 
 async def audience_code(app, kind: str) -> str:

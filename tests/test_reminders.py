@@ -20,20 +20,10 @@ from bot.services import reminders
 from bot.services.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
-from tests.helpers import Person, RecordingSender, issue_code, record_submission
+from tests.helpers import Person, issue_code, record_submission
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"
-
-
-@pytest.fixture
-def sender() -> RecordingSender:
-    return RecordingSender()
-
-
-@pytest.fixture
-def jobs(app, clock, settings, sender) -> Jobs:
-    return Jobs(Runtime(settings=settings, clock=clock, db=app.db, app=app), {"telegram": sender})
 
 
 async def bind(app, clock, role: Role, unit: str | None = None) -> Person:

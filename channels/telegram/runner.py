@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
 from bot.runtime import Background, Runtime, running_alongside, stop_on_signals
+from channels import backoff
 from channels.telegram.adapter import (
     CHANNEL,
     deliver,
@@ -69,7 +70,6 @@ PINNED_RESPONSE_TYPES = [
     )
 ]
 SHUTDOWN_GRACE_SECONDS = 8.0  # SIGTERM to exit must stay under 10 s
-MAX_BACKOFF_SECONDS = 60.0
 
 
 class InFlight:
@@ -150,28 +150,13 @@ async def _answer(query: CallbackQuery, notice: str | None) -> None:
         log.info("could not answer a button press: %s", error)
 
 
-async def retry_until_reachable(
-    what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event
-) -> bool:
-    """Retry a start-up call with exponential backoff until it works or a stop is asked."""
-    delay = 1.0
-    while not stop.is_set():
-        try:
-            await call()
-            return True
-        # A proxy's HTML error page (Telegram's own 502) reaches aiogram as a decode error.
-        except (TelegramNetworkError, TelegramServerError, ClientDecodeError, OSError) as error:
-            log.warning(
-                "%s: Telegram unreachable (%s); retrying in %.0fs",
-                what,
-                type(error).__name__,
-                delay,
-            )
-        try:
-            await asyncio.wait_for(stop.wait(), delay)
-        except TimeoutError:
-            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-    return False
+# Start-up calls wait out an unreachable Telegram. A proxy's HTML error page (Telegram's own
+# 502) reaches aiogram as a decode error.
+retry_until_reachable = partial(
+    backoff.retry_until_reachable,
+    platform="Telegram",
+    unreachable=(TelegramNetworkError, TelegramServerError, ClientDecodeError, OSError),
+)
 
 
 async def run_telegram(

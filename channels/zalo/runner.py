@@ -12,8 +12,8 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 from weakref import WeakValueDictionary
@@ -24,6 +24,7 @@ from bot.app import CoreApp
 from bot.db.repositories import PeopleRepository
 from bot.events import FileRef, Incoming, Outcome, Reply
 from bot.runtime import Background, Runtime, running_alongside
+from channels import backoff
 from channels.numbered import pressed
 from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SHUTDOWN_GRACE_SECONDS = 8.0
-MAX_BACKOFF_SECONDS = 60.0
 REPLY_ATTEMPTS = 4
 
 
@@ -139,26 +139,10 @@ async def run_zalo(
         log.info("Zalo stopped")
 
 
-async def retry_until_reachable(
-    what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event
-) -> bool:
-    delay = 1.0
-    while not stop.is_set():
-        try:
-            await call()
-            return True
-        except (ZaloUnreachable, ZaloError) as error:
-            log.warning("%s: Zalo unreachable (%s); retrying in %.0fs", what, error, delay)
-        if await _stopped_within(stop, delay):
-            return False
-        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-    return False
-
-
-async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
-    with suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-    return stop.is_set()
+# Start-up calls wait out an unreachable Zalo.
+retry_until_reachable = partial(
+    backoff.retry_until_reachable, platform="Zalo", unreachable=(ZaloUnreachable, ZaloError)
+)
 
 
 async def _poll(bot: ZaloBot, stop: asyncio.Event) -> None:
@@ -173,8 +157,8 @@ async def _poll(bot: ZaloBot, stop: asyncio.Event) -> None:
             update = await _until_stopped(client.get_update(), stop)
         except (ZaloUnreachable, ZaloError) as error:
             log.warning("getUpdates failed (%s); retrying in %.0fs", error, delay)
-            await _stopped_within(stop, delay)
-            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+            await backoff.stopped_within(stop, delay)
+            delay = backoff.next_delay(delay)
             continue
         delay = 1.0
         if update is not None:
