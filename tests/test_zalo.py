@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
+import signal
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -28,8 +31,9 @@ from channels.zalo.adapter import CHANNEL
 from channels.zalo.runner import ZaloBot, make_zalo_bot, run_zalo
 from channels.zalo.sender import ZaloSender
 from scheduler import Jobs
+from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import MAX_TEXT, FakeZaloAPI, SentMessage
-from tests.helpers import Person, RecordingSender, fill_in, issue_code
+from tests.helpers import TEST_TOKEN, Person, RecordingSender, fill_in, issue_code
 
 ZALO_TOKEN = "2234567890:zalo-TEST-token-abcdefghijkl"
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -403,3 +407,31 @@ def test_form_words_are_what_the_flow_reads():
         for verb, word in TYPED_VERBS.items():
             assert fold(t(word)) in WORDS[verb], (locale, verb)
         assert re.fullmatch(REMOVAL, fold(t(N_("remove {number}"), number=2)))
+
+
+async def test_one_thidua_run_serves_telegram_and_zalo_together(fake, database_url, tmp_path):
+    """The real `thidua run`, with both tokens set: a stranger on each app is answered, then
+    SIGTERM stops both channels cleanly."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("WEBHOOK_URL")} | {
+        "BOT_TOKEN": TEST_TOKEN,
+        "ZALO_BOT_TOKEN": ZALO_TOKEN,
+        "ZALO_API_URL": fake.base_url,
+        "DATABASE_URL": database_url,
+    }
+    async with FakeTelegramAPI(bot_token=TEST_TOKEN) as telegram:
+        env["TELEGRAM_API_URL"] = telegram.base_url
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            telegram.user_sends_text(700_001, "xin chào")
+            fake.user_sends_text(USER, "xin chào")
+            [on_telegram] = await telegram.wait_for_messages(700_001, 1, timeout=60)
+            [on_zalo] = await fake.wait_for_messages(USER, 1, timeout=60)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.wait_for(bot.wait(), 15)
+
+    assert "mã mời" in on_telegram.plain_text and "mã mời" in on_zalo.text
+    assert exit_code == 0
