@@ -122,7 +122,7 @@ async def send_file(event: Incoming, ctx: Context) -> Outcome:
     found = await review.attachment(ctx.session, int(argument)) if argument.isdigit() else None
     if found is None:
         return await refused(event, ctx)
-    document = Document(found.file_name, file_ref=found.file_ref)
+    document = Document(found.file_name, file_ref=found.file_ref, is_photo=found.is_photo)
     return Outcome([Reply(found.file_name, document=document)])
 
 

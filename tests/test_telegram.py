@@ -285,8 +285,10 @@ async def test_a_dropped_connection_while_polling_is_survived(bot):
 class TelegramChat:
     """A principal in the Telegram app, over the fake API: the same moves as in the core."""
 
-    def __init__(self, fake: FakeTelegramAPI, user: int) -> None:
+    def __init__(self, fake: FakeTelegramAPI, user: int, *, photographs: bool = False) -> None:
         self.fake, self.user, self.last = fake, user, None
+        # Someone who photographs a signed paper instead of sending its file.
+        self.photographs = photographs
 
     @property
     def text(self) -> str:
@@ -303,7 +305,10 @@ class TelegramChat:
         self.last, _answer = await press(self.fake, payload, user=self.user)
 
     async def sends_file(self, file) -> None:
-        self.fake.user_sends_document(self.user, file.file_name, file.mime_type, file.size)
+        if self.photographs:
+            self.fake.user_sends_photo(self.user, file.size)
+        else:
+            self.fake.user_sends_document(self.user, file.file_name, file.mime_type, file.size)
         self.last = (await self.fake.wait_for_messages(self.user, 1))[0]
 
 
@@ -395,6 +400,24 @@ async def test_the_office_reviews_a_report_and_gets_its_file_over_telegram(bot, 
     async with app.db.unit_of_work() as session:
         kept = await session.scalar(select(Attachment))
     assert message["document"]["file_id"] == kept.file_ref  # passed on, not uploaded again
+
+
+async def test_a_photo_attachment_reaches_the_office_as_a_photo(bot, app, clock):
+    """Telegram refuses a photo's file_id in sendDocument ("type of file mismatch")."""
+    principal = TelegramChat(bot, 556_040, photographs=True)
+    await principal.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+    await principal.says("/report")
+    await principal.presses(button_data(principal.last)[next(iter(button_data(principal.last)))])
+    await fill_in(principal)
+    clerk = TelegramChat(bot, 556_041)
+    await clerk.says(f"/start {await issue_code(app.db, clock, Role.OFFICE)}")
+
+    await clerk.says("/review")
+    await clerk.presses(next(iter(button_data(clerk.last).values())))
+    attachment = next(label for label in button_data(clerk.last) if label.startswith("📎"))
+    await clerk.presses(button_data(clerk.last)[attachment])
+
+    assert clerk.last.method == "sendPhoto"
 
 
 async def test_the_office_sends_a_spreadsheet_of_decisions_over_telegram(bot, app, clock):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -375,6 +376,8 @@ class Attachment(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(128))
     size_bytes: Mapped[int]
+    # Sent as a photo, not as a file: a platform passes it on only as a photo again.
+    is_photo: Mapped[bool] = mapped_column(default=False, server_default=false())
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
     uploaded_at: Mapped[datetime]
 

@@ -171,6 +171,7 @@ def _keep_attachments(
                     file_name=value["file_name"],
                     mime_type=value["mime_type"],
                     size_bytes=value["size"],
+                    is_photo=value.get("is_photo", False),  # drafts from before it was kept
                     uploaded_by=person.id,
                     uploaded_at=now,
                 )

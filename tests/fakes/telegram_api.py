@@ -848,11 +848,29 @@ class FakeTelegramAPI:
     ) -> int:
         """Queue a document message; getFile and the download URL then serve `content`
         (or `size` zero bytes). Returns the update_id."""
-        chat = self._chat_of_writing_user(user_id, first_name, language_code)
         stored = self._store_file("document", size, content, file_name, mime_type, file_id)
-        message_content: dict[str, Any] = {"document": self._document_object(stored)}
-        if caption:
-            message_content["caption"] = caption
+        media = {"document": self._document_object(stored)}
+        return self._user_sends_media(user_id, media, caption, first_name, language_code)
+
+    def user_sends_photo(
+        self, user_id: int, size: int, *, caption: str | None = None, first_name: str = "Test"
+    ) -> int:
+        """Queue a photo message (Telegram's compressed picture, not a file); its file_id can
+        only be sent on as a photo. Returns the update_id."""
+        stored = self._store_file("photo", size, None, None, "image/jpeg")
+        media = {"photo": self._photo_sizes(stored)}
+        return self._user_sends_media(user_id, media, caption, first_name, "vi")
+
+    def _user_sends_media(
+        self,
+        user_id: int,
+        media: dict[str, Any],
+        caption: str | None,
+        first_name: str,
+        language_code: str,
+    ) -> int:
+        chat = self._chat_of_writing_user(user_id, first_name, language_code)
+        message_content = media | ({"caption": caption} if caption else {})
         return self._enqueue("message", self._new_message(chat, chat.user, message_content))
 
     def user_presses(
