@@ -60,7 +60,10 @@ class CoreApp:
             async with scope as session:
                 if first and not await first_delivery(session, event, self.clock.now()):
                     return Outcome()
-                return await handler(event, await self._context(session, event))
+                ctx = await self._context(session, event)
+                if not first:  # the router loads what a route needs; a follow-up gets it all
+                    await ctx.load()
+                return await handler(event, ctx)
         except Exception:
             # The unit of work rolled back, so nothing half-done was kept; what the person
             # entered before this event is untouched. Tell them, and keep serving others.
@@ -68,10 +71,10 @@ class CoreApp:
             return self.failure(event.identity)
 
     async def _context(self, session: AsyncSession, event: Incoming) -> Context:
-        account = await PeopleRepository(session).identity(
+        account = await PeopleRepository(session).account(
             event.identity.channel, event.identity.user_id
         )
-        locale = account.person.locale if account else self.guess_locale(event.identity)
+        locale = account.locale if account else self.guess_locale(event.identity)
         return Context(
             session=session,
             clock=self.clock,

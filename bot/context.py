@@ -1,17 +1,27 @@
-"""What a handler knows about the event in hand: who, which role and unit, when, what language."""
+"""What a handler knows about the event in hand: who, which role and unit, when, what language.
+
+Who the person is comes in two weights. Every update reads an :class:`Account`: one cheap row
+query, enough to authorise and to answer a form step. The ORM objects (person, roles, units)
+load only for handlers that change or show them: the router loads them before every route but
+the few marked lean, and a lean handler calls :meth:`Context.load` if it turns out to need them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
+from bot.db.models import ChannelIdentity, Person, Role, Unit
+from bot.db.repositories import PeopleRepository
+from bot.db.repositories.people import Account
 from bot.events import FileRef, Identity
 from bot.i18n import Translator
+
+UNIT_REPORTING = (Role.HEAD, Role.MEMBER)
 
 
 @dataclass
@@ -20,30 +30,59 @@ class Context:
     clock: Clock
     settings: Settings
     identity: Identity
-    account: ChannelIdentity | None
+    account: Account | None
     t: Translator
     # The bytes of a file the person sent, fetched from their platform.
     read_file: Callable[[FileRef], Awaitable[bytes]]
+    _loaded: ChannelIdentity | None = field(default=None, repr=False)
+
+    async def load(self) -> None:
+        """The person's ORM objects, for what ``person``, ``unit`` and ``channel_identity``
+        return; once per update."""
+        if self.account is not None and self._loaded is None:
+            self._loaded = await PeopleRepository(self.session).identity(
+                self.identity.channel, self.identity.user_id
+            )
+
+    async def reload(self) -> None:
+        """Who the person is now, after this update bound them or gave them a role."""
+        repo = PeopleRepository(self.session)
+        self.account = await repo.account(self.identity.channel, self.identity.user_id)
+        self._loaded = await repo.identity(self.identity.channel, self.identity.user_id)
 
     @property
-    def person(self) -> Person | None:
-        return self.account.person if self.account else None
+    def person_id(self) -> int | None:
+        return self.account.person_id if self.account else None
 
     @property
     def roles(self) -> set[Role]:
-        return {grant.role for grant in self._grants}
+        return {grant.role for grant in self.account.grants} if self.account else set()
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)
 
     @property
-    def unit(self) -> Unit | None:
+    def unit_id(self) -> int | None:
         """The unit a head or member reports for (the first, if an office gave them several)."""
-        for grant in self._grants:
-            if grant.role in (Role.HEAD, Role.MEMBER):
-                return grant.unit
-        return None
+        grants = self.account.grants if self.account else ()
+        return next((g.unit_id for g in grants if g.role in UNIT_REPORTING), None)
 
     @property
-    def _grants(self) -> list[RoleGrant]:
-        return sorted(self.person.roles, key=lambda g: g.id) if self.person else []
+    def channel_identity(self) -> ChannelIdentity | None:
+        return self._orm() if self.account else None
+
+    @property
+    def person(self) -> Person | None:
+        return self._orm().person if self.account else None
+
+    @property
+    def unit(self) -> Unit | None:
+        unit_id = self.unit_id
+        if unit_id is None:
+            return None
+        return next(grant.unit for grant in self._orm().person.roles if grant.unit_id == unit_id)
+
+    def _orm(self) -> ChannelIdentity:
+        if self._loaded is None:
+            raise RuntimeError("a lean handler used the person's ORM objects: await ctx.load()")
+        return self._loaded

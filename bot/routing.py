@@ -27,6 +27,9 @@ OFFICE_ONLY = frozenset({Role.OFFICE})
 class Route:
     handler: Handler
     allowed: frozenset[Role] | None
+    # A lean handler works from the context's Account and loads the ORM objects itself if it
+    # needs them (see bot.context): for the steps that run most, form buttons.
+    lean: bool = False
 
     def admits(self, ctx: Context) -> bool:
         return self.allowed is PUBLIC or ctx.has_any(self.allowed)
@@ -57,8 +60,10 @@ class Router:
         if description:
             self.published.append(Command(name, description, allowed))
 
-    def button(self, prefix: str, handler: Handler, *, allowed: frozenset[Role]) -> None:
-        self._buttons[prefix] = Route(handler, allowed)
+    def button(
+        self, prefix: str, handler: Handler, *, allowed: frozenset[Role], lean: bool = False
+    ) -> None:
+        self._buttons[prefix] = Route(handler, allowed, lean)
 
     def fallbacks(self, *, text: Handler, unknown_person: Handler, refused: Handler) -> None:
         """``text``: free text from a known person; ``unknown_person``: anything from someone
@@ -66,15 +71,20 @@ class Router:
         self._text, self._unknown_person, self._refused = text, unknown_person, refused
 
     async def dispatch(self, event: Incoming, ctx: Context) -> Outcome:
+        """``text`` is lean (most of it is form answers); ``refused`` and ``unknown_person``
+        need only the Account."""
         route = self._route_for(event)
         if route is not None and route.allowed is PUBLIC:
+            await ctx.load()
             return await route.handler(event, ctx)
-        if ctx.person is None:
+        if ctx.account is None:
             return await self._unknown_person(event, ctx)
         if route is None and event.payload is None and event.command is None:
             return await self._text(event, ctx)
         if route is None or not route.admits(ctx):
             return await self._refused(event, ctx)
+        if not route.lean:
+            await ctx.load()
         return await route.handler(event, ctx)
 
     def _route_for(self, event: Incoming) -> Route | None:

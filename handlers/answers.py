@@ -17,8 +17,11 @@ OFFICE_INPUTS = {
 
 
 async def answer(event: Incoming, ctx: Context) -> Outcome:
+    """Lean (see bot.routing): a unit's form answer needs no more than the Account; the
+    office's tools load the rest."""
     if ctx.has_any(OFFICE_ONLY):
-        draft = await OfficeDraftRepository(ctx.session).of(ctx.person)
+        await ctx.load()
+        draft = await OfficeDraftRepository(ctx.session).of(ctx.person_id)
         if draft is not None and draft.active:
             return await OFFICE_INPUTS[draft.kind](draft, event, ctx)
         if event.file is not None:

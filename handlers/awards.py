@@ -63,11 +63,10 @@ async def start(event: Incoming, ctx: Context) -> Outcome:
     if unit is None or plan is None:
         return await refused(event, ctx)
     repo = OfficeDraftRepository(ctx.session)
-    draft = await repo.of(ctx.person)
+    draft = await repo.of(ctx.person_id)
     env = await form_service.office_env(ctx.session, ctx.t, plan)
     if draft is not None and draft.kind == AWARD_KIND and draft.subject_id == unit.id:
         opened = form_service.resume(draft, AWARD, env)
-        draft.active = True
     else:
         draft = await repo.start(
             ctx.person,
@@ -77,7 +76,7 @@ async def start(event: Incoming, ctx: Context) -> Outcome:
             now=ctx.clock.now(),
         )
         opened = form_service.FormSession(draft, Flow.begin(AWARD, draft.id, env))
-    form_service.save(opened, ctx.clock)
+    await form_service.save(ctx.session, opened, ctx.clock)
     return _reply(opened.flow.show(opened.note), unit)
 
 
@@ -115,8 +114,7 @@ async def _advance(opened: form_service.FormSession, step: Step, ctx: Context) -
             await ctx.session.delete(draft)
             return Outcome([menu_reply(ctx, await _record(entry, ctx))])
         step = opened.flow.back_to_review(problem)
-    draft.active = step.finished != "cancel"
-    form_service.save(opened, ctx.clock)
+    await form_service.save(ctx.session, opened, ctx.clock, active=step.finished != "cancel")
     if step.finished == "cancel":
         return Outcome([menu_reply(ctx, step.text)])
     return _reply(step, unit)

@@ -191,7 +191,9 @@ async def send(event: Incoming, ctx: Context) -> Outcome:
         return await refused(event, ctx)
     audience = Audience(**draft.answers["audience"])
     message = Reply.from_dict(draft.answers["message"])
-    sent = await broadcast.create(ctx.session, ctx.account, audience, message, ctx.clock.now())
+    sent = await broadcast.create(
+        ctx.session, ctx.channel_identity, audience, message, ctx.clock.now()
+    )
     await ctx.session.delete(draft)
     text = ctx.t(
         N_(

@@ -33,7 +33,7 @@ def register(router: Router) -> None:
     router.button("report", choose_report, allowed=UNIT_ROLES)
     router.button("open", open_deadline, allowed=UNIT_ROLES)
     router.button("fresh", start_afresh, allowed=UNIT_ROLES)
-    router.button("f", press, allowed=UNIT_ROLES)
+    router.button("f", press, allowed=UNIT_ROLES, lean=True)
 
 
 # ---- choosing a form ---------------------------------------------------------------------------
@@ -113,18 +113,17 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
     parts = event.payload.split(":")
     repo = FormRepository(ctx.session)
     draft = await repo.draft(int(parts[1])) if len(parts) == 4 and parts[1].isdigit() else None
-    if draft is None or draft.person_id != ctx.person.id or not parts[2].isdigit():
+    if draft is None or draft.person_id != ctx.person_id or not parts[2].isdigit():
         return await _gone(ctx)
     opened = await _resume(draft, ctx)
     if not draft.active:  # a button of a form put aside: it becomes the one in progress
-        await repo.pause_all(ctx.person)
-        draft.active = True
+        await repo.pause_all(ctx.person_id)
     return await _advance(opened, opened.flow.press(parts[3], int(parts[2])), ctx)
 
 
 async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
     """Free text or a file: an answer to the form in progress, if there is one."""
-    draft = await FormRepository(ctx.session).active_draft(ctx.person)
+    draft = await FormRepository(ctx.session).active_draft(ctx.person_id)
     if draft is None:
         return await not_understood(event, ctx)
     opened = await _resume(draft, ctx)
@@ -132,7 +131,7 @@ async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
 
 
 async def _resume(draft, ctx: Context) -> form_service.FormSession:
-    env = await form_service.form_env(ctx.session, ctx.t, ctx.unit, draft.deadline)
+    env = await form_service.form_env(ctx.session, ctx.t, ctx.unit_id, draft.deadline)
     return form_service.resume(draft, form_for(draft.form_code), env)
 
 
@@ -140,16 +139,16 @@ async def _advance(opened: form_service.FormSession, step: Step, ctx: Context) -
     if opened.note:
         step.text = f"{opened.note}\n\n{step.text}"
     if step.finished == "cancel":
-        opened.draft.active = False
-        form_service.save(opened, ctx.clock)
+        await form_service.save(ctx.session, opened, ctx.clock, active=False)
         return Outcome([menu_reply(ctx, step.text)])
-    form_service.save(opened, ctx.clock)
+    await form_service.save(ctx.session, opened, ctx.clock)
     if step.finished == "submit":
         return await _submit(opened, ctx)
     return _reply(step)
 
 
 async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
+    await ctx.load()  # form steps are lean; the submission needs the person and the unit
     deadline = opened.draft.deadline
     try:
         receipt = await submit(ctx.session, ctx.clock, opened.draft, deadline, ctx.person)

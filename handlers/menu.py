@@ -92,9 +92,9 @@ async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outc
 async def cancel(_event: Incoming, ctx: Context) -> Outcome:
     """Stops the form in progress; its draft is kept for when the person comes back to it."""
     _ = ctx.t
-    if await FormRepository(ctx.session).pause_all(ctx.person):
+    if await FormRepository(ctx.session).pause_all(ctx.person_id):
         text = _("Stopped. Your draft is kept: continue it any time from the menu.")
-    elif await OfficeDraftRepository(ctx.session).pause(ctx.person):
+    elif await OfficeDraftRepository(ctx.session).pause(ctx.person_id):
         # The office's forms start from a unit's card or the review queue, not the menu.
         text = _("Stopped. What you entered is kept: open it again where you started it.")
     else:

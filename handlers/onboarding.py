@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db.repositories import PeopleRepository
 from bot.events import Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, PUBLIC, Router
@@ -91,9 +90,7 @@ async def _redeem(raw_code: str, ctx: Context) -> Outcome:
     if result.status in REFUSALS:
         return Outcome([Reply(_(REFUSALS[result.status]))])
     # The person may be new: reload who they are so the menu fits their new role.
-    ctx.account = await PeopleRepository(ctx.session).identity(
-        ctx.identity.channel, ctx.identity.user_id
-    )
+    await ctx.reload()
     role = _(ROLE_NAMES[result.role])
     if result.status is RedeemStatus.LINKED:
         text = _(

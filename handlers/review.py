@@ -87,7 +87,7 @@ async def _card(chosen: QueueItem, ctx: Context, note: str = "") -> Reply:
     _ = ctx.t
     submission, deadline = chosen.submission, chosen.deadline
     version, files = await review.standing_version(ctx.session, submission)
-    env = await form_env(ctx.session, _, chosen.unit, deadline)
+    env = await form_env(ctx.session, _, chosen.unit.id, deadline)
     lines = [note] if note else []
     lines += [
         f"{deadline.title_in(_.locale)} — {chosen.unit.name}",

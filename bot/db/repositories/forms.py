@@ -14,8 +14,8 @@ class FormRepository:
     async def draft(self, draft_id: int) -> FormDraft | None:
         return await self.session.scalar(_DRAFT, {"draft_id": draft_id})
 
-    async def active_draft(self, person: Person) -> FormDraft | None:
-        return await self.session.scalar(_ACTIVE_DRAFT, {"person_id": person.id})
+    async def active_draft(self, person_id: int) -> FormDraft | None:
+        return await self.session.scalar(_ACTIVE_DRAFT, {"person_id": person_id})
 
     async def own_draft(self, person: Person, unit: Unit, deadline: Deadline) -> FormDraft | None:
         return await self.session.scalar(
@@ -26,10 +26,10 @@ class FormRepository:
             )
         )
 
-    async def pause_all(self, person: Person) -> int:
+    async def pause_all(self, person_id: int) -> int:
         result = await self.session.execute(
             update(FormDraft)
-            .where(FormDraft.person_id == person.id, FormDraft.active.is_(True))
+            .where(FormDraft.person_id == person_id, FormDraft.active.is_(True))
             .values(active=False)
         )
         return result.rowcount

@@ -12,9 +12,9 @@ class OfficeDraftRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def of(self, person: Person) -> OfficeDraft | None:
+    async def of(self, person_id: int) -> OfficeDraft | None:
         return await self.session.scalar(
-            select(OfficeDraft).where(OfficeDraft.person_id == person.id)
+            select(OfficeDraft).where(OfficeDraft.person_id == person_id)
         )
 
     async def start(
@@ -44,10 +44,10 @@ class OfficeDraftRepository:
         await self.session.flush()
         return draft
 
-    async def pause(self, person: Person) -> int:
+    async def pause(self, person_id: int) -> int:
         result = await self.session.execute(
             update(OfficeDraft)
-            .where(OfficeDraft.person_id == person.id, OfficeDraft.active.is_(True))
+            .where(OfficeDraft.person_id == person_id, OfficeDraft.active.is_(True))
             .values(active=False)
         )
         return result.rowcount
