@@ -137,7 +137,8 @@ def make_dispatcher(app: CoreApp, inflight: InFlight) -> Dispatcher:
             await _answer(query, notice)
         await _deliver_follow_ups(app, bot, chat_id, event, outcome)
 
-    dispatcher = Dispatcher()
+    # No aiogram FSM: conversation state lives in the database (drafts), owned by the core.
+    dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.include_router(router)
     dispatcher.update.outer_middleware(inflight)
     return dispatcher
