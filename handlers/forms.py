@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db.models import Deadline, Submission
+from bot.db.models import Deadline, FormDraft, Submission
 from bot.db.repositories import FormRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.forms.catalog import form_for
@@ -113,7 +113,7 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
     parts = event.payload.split(":")
     repo = FormRepository(ctx.session)
     draft = await repo.draft(int(parts[1])) if len(parts) == 4 and parts[1].isdigit() else None
-    if draft is None or draft.person_id != ctx.person_id or not parts[2].isdigit():
+    if draft is None or not _own(draft, ctx) or not parts[2].isdigit():
         return await _gone(ctx)
     opened = await _resume(draft, ctx)
     if not draft.active:  # a button of a form put aside: it becomes the one in progress
@@ -124,10 +124,15 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
 async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
     """Free text or a file: an answer to the form in progress, if there is one."""
     draft = await FormRepository(ctx.session).active_draft(ctx.person_id)
-    if draft is None:
+    if draft is None or not _own(draft, ctx):
         return await not_understood(event, ctx)
     opened = await _resume(draft, ctx)
     return await _advance(opened, opened.flow.give(event.text, event.file), ctx)
+
+
+def _own(draft: FormDraft, ctx: Context) -> bool:
+    """The person's draft, for the unit they report for now (not one they have left)."""
+    return draft.person_id == ctx.person_id and draft.unit_id == ctx.unit_id
 
 
 async def _resume(draft, ctx: Context) -> form_service.FormSession:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Role, Submission, SubmissionVersion
+from bot.db.models import FormDraft, Role, Submission, SubmissionVersion
 from tests.helpers import Person, fill_in, issue_code, open_deadline
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"  # in pilot models 1 and 6
@@ -304,6 +304,25 @@ async def test_a_redelivery_is_recognised_for_a_week_then_the_record_is_dropped(
     clock.advance(timedelta(days=2))
     async with app.db.unit_of_work() as session:
         assert await forget_old(session, clock.now()) == 1
+
+
+async def test_someone_whose_role_was_revoked_cannot_go_on_with_the_units_form(app, clock):
+    from bot.db.repositories import PeopleRepository
+
+    principal = await principal_of(app, clock)
+    await principal.says("/register")
+    button = _verb(principal, "option1")
+    async with app.db.unit_of_work() as session:
+        account = await PeopleRepository(session).identity("telegram", principal.identity.user_id)
+        await PeopleRepository(session).revoke(account.person, Role.HEAD)
+
+    await principal.says("1")
+    assert "chưa hiểu" in principal.text
+    await principal.presses(button)
+    assert principal.last.notice == "Nút này không còn hiệu lực."
+    async with app.db.unit_of_work() as session:
+        [draft] = await session.scalars(select(FormDraft))
+    assert draft.answers == {}
 
 
 async def test_another_units_member_cannot_touch_a_draft_by_a_forged_button(app, clock):
