@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,7 +47,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from benchmarks.echo_bot import dispatcher as echo_dispatcher
-from benchmarks.startup import STOP_TIMEOUT_SECONDS, TEST_TOKEN, positive_int
+from benchmarks.startup import TEST_TOKEN, positive_int
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.db.models import Role
@@ -57,7 +57,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.services.invites import create_invite
 from channels.telegram.runner import run_telegram
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
-from tests.helpers import fill_in, verbs_of
+from tests.helpers import fill_in, serving, verbs_of
 
 GOAL_THROUGHPUT_RATIO = 0.5  # thidua's forms/s at least half the echo bot's
 GOAL_P99_RATIO = 2.0  # thidua's p99 step latency at most twice the echo bot's
@@ -247,18 +247,6 @@ async def timed_phase(
     ended = max((user.last_arrival for user in completed), default=started)
     step_ms = [ms for user in users for ms in user.step_ms]
     return Phase(completed, len(users) - len(completed), ended - started, step_ms)
-
-
-@contextlib.asynccontextmanager
-async def serving(serve: Callable[[asyncio.Event], Awaitable[None]]) -> AsyncIterator[None]:
-    """A bot serving in this event loop, from entering the block until leaving it."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, STOP_TIMEOUT_SECONDS)
 
 
 # --------------------------------------------------------------------------- thidua

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
@@ -257,3 +260,22 @@ async def bind_directly(
         )
         await session.flush()
         return [identity.id for identity in identities]
+
+
+# A bot given this long to stop: it allows itself 8 s to finish the updates in hand.
+STOP_TIMEOUT_SECONDS = 15.0
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    serve: Callable[[asyncio.Event], Awaitable[None]],
+) -> AsyncIterator[asyncio.Event]:
+    """A bot serving in this event loop from entering the block until leaving it (or until
+    the stop event it yields is set)."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(stop))
+    try:
+        yield stop
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, STOP_TIMEOUT_SECONDS)

@@ -23,7 +23,7 @@ from bot.runtime import Runtime
 from channels.telegram.runner import run_telegram
 from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.helpers import TEST_TOKEN, fill_in, issue_code, verbs_of
+from tests.helpers import TEST_TOKEN, fill_in, issue_code, serving, verbs_of
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -42,15 +42,8 @@ def runtime_on(fake: FakeTelegramAPI, app, **settings) -> Runtime:
     return Runtime(settings=changed, clock=app.clock, db=app.db, app=app)
 
 
-@contextlib.asynccontextmanager
-async def running(runtime: Runtime) -> AsyncIterator[asyncio.Event]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_telegram(runtime, stop))
-    try:
-        yield stop
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
+def running(runtime: Runtime) -> contextlib.AbstractAsyncContextManager[asyncio.Event]:
+    return serving(lambda stop: run_telegram(runtime, stop))
 
 
 @pytest.fixture

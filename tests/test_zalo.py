@@ -33,7 +33,7 @@ from channels.zalo.sender import ZaloSender
 from scheduler import Jobs
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import MAX_TEXT, FakeZaloAPI, SentMessage
-from tests.helpers import TEST_TOKEN, Person, RecordingSender, fill_in, issue_code
+from tests.helpers import TEST_TOKEN, Person, RecordingSender, fill_in, issue_code, serving
 
 ZALO_TOKEN = "2234567890:zalo-TEST-token-abcdefghijkl"
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -58,14 +58,9 @@ def runtime_on(fake: FakeZaloAPI, app, **settings) -> Runtime:
 
 @contextlib.asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[ZaloBot]:
-    stop = asyncio.Event()
     bot = make_zalo_bot(runtime)
-    task = asyncio.create_task(run_zalo(bot, stop))
-    try:
+    async with serving(lambda stop: run_zalo(bot, stop)):
         yield bot
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
 
 
 @pytest.fixture
