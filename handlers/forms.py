@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.db.models import Deadline, FormDraft, Submission
 from bot.db.repositories import FormRepository, PlanRepository
+from bot.db.repositories.forms import DraftRow
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.forms.catalog import form_for
 from bot.forms.flow import Step
@@ -130,13 +131,13 @@ async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
     return await _advance(opened, opened.flow.give(event.text, event.file), ctx)
 
 
-def _own(draft: FormDraft, ctx: Context) -> bool:
+def _own(draft: DraftRow, ctx: Context) -> bool:
     """The person's draft, for the unit they report for now (not one they have left)."""
     return draft.person_id == ctx.person_id and draft.unit_id == ctx.unit_id
 
 
-async def _resume(draft, ctx: Context) -> form_service.FormSession:
-    env = await form_service.form_env(ctx.session, ctx.t, ctx.unit_id, draft.deadline)
+async def _resume(draft: DraftRow, ctx: Context) -> form_service.FormSession:
+    env = await form_service.draft_env(ctx.session, ctx.t, draft)
     return form_service.resume(draft, form_for(draft.form_code), env)
 
 
@@ -153,12 +154,15 @@ async def _advance(opened: form_service.FormSession, step: Step, ctx: Context) -
 
 
 async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
-    await ctx.load()  # form steps are lean; the submission needs the person and the unit
-    deadline = opened.draft.deadline
+    # Form steps are lean; a submission needs the ORM objects: the person, the unit, the
+    # draft (as just saved) and its deadline.
+    await ctx.load()
+    draft = await ctx.session.get(FormDraft, opened.draft.id)
+    deadline = await ctx.session.get(Deadline, draft.deadline_id)
     try:
-        receipt = await submit(ctx.session, ctx.clock, opened.draft, deadline, ctx.person)
+        receipt = await submit(ctx.session, ctx.clock, draft, deadline, ctx.person)
     except SubmitRefused as refusal:
-        opened.draft.active = False
+        draft.active = False
         await audit.record(
             ctx.session,
             at=ctx.clock.now(),
@@ -166,7 +170,7 @@ async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
             action="submission.refused",
             subject=f"submission:{refusal.submission.id}",
             reason=refusal.reason,
-            base_version=opened.draft.base_version,
+            base_version=draft.base_version,
         )
         return _refused(refusal, deadline, ctx)
     return Outcome([menu_reply(ctx, _receipt(receipt, opened, deadline, ctx))])

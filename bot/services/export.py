@@ -264,7 +264,7 @@ async def _form_env(session: AsyncSession, plan: Plan, t: Translator) -> _Answer
         t=t,
         awards={a.code: _in_locale(t, a.name, a.name_en) for a in award_types},
         models=[Choice(str(m.number), _in_locale(t, m.name, m.name_en)) for m in models],
-        due="",  # shown only while filling a form in
+        due_at=None,  # shown only while filling a form in
     )
     sources = (*AWARD_SOURCES, UNIT_MODELS)
     return _AnswerEnv(t, {source: labels.choices_from(source) for source in sources})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +27,7 @@ from bot.db.models import (
     Unit,
 )
 from bot.db.repositories import FormRepository
+from bot.db.repositories.forms import DraftRow
 from bot.forms.catalog import ANY_AWARD, AWARD_SOURCES, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
@@ -42,7 +44,12 @@ class FormEnv:
     t: Translator
     awards: dict[str, str]
     models: list[Choice]
-    due: str
+    due_at: datetime | None  # None outside a deadline's form (the office's award form)
+
+    @property
+    def due(self) -> str:
+        # Formatted when a prompt shows it (the confirmation), not on every step.
+        return self.t.datetime(self.due_at) if self.due_at else ""
 
     def choices_from(self, source: str) -> list[Choice]:
         if source == UNIT_MODELS:
@@ -56,7 +63,7 @@ class FormEnv:
 
 @dataclass
 class FormSession:
-    draft: FormDraft | OfficeDraft
+    draft: DraftRow | FormDraft | OfficeDraft
     flow: Flow
     note: str = ""
 
@@ -69,20 +76,36 @@ PLAN_CHOICES_KEPT = 4096
 async def form_env(
     session: AsyncSession, t: Translator, unit_id: int, deadline: Deadline
 ) -> FormEnv:
-    plan = await session.get(Plan, deadline.plan_id)  # already in the session when joined
-    key = (plan.id, plan.loaded_at, unit_id, t.locale)
+    plan = await session.get(Plan, deadline.plan_id)
+    return await _unit_env(session, t, unit_id, (plan.id, plan.loaded_at), deadline.due_at)
+
+
+async def draft_env(session: AsyncSession, t: Translator, draft: DraftRow) -> FormEnv:
+    """The environment of a step of a draft read as a row: its plan is in the row."""
+    plan_key = (draft.plan_id, draft.plan_loaded_at)
+    return await _unit_env(session, t, draft.unit_id, plan_key, draft.due_at)
+
+
+async def _unit_env(
+    session: AsyncSession,
+    t: Translator,
+    unit_id: int,
+    plan_key: tuple[int, datetime],
+    due_at: datetime,
+) -> FormEnv:
+    key = (*plan_key, unit_id, t.locale)
     if key not in _plan_choices:
         if len(_plan_choices) >= PLAN_CHOICES_KEPT:
             _plan_choices.clear()
-        _plan_choices[key] = await _load_choices(session, plan.id, unit_id, t.locale == "en")
+        _plan_choices[key] = await _load_choices(session, plan_key[0], unit_id, t.locale == "en")
     awards, models = _plan_choices[key]
-    return FormEnv(t=t, awards=awards, models=models, due=t.datetime(deadline.due_at))
+    return FormEnv(t=t, awards=awards, models=models, due_at=due_at)
 
 
 async def office_env(session: AsyncSession, t: Translator, plan: Plan) -> FormEnv:
     """For the office's own forms: every award type of the plan; no unit, no deadline."""
     awards = await _award_labels(session, plan.id, t.locale == "en")
-    return FormEnv(t=t, awards=awards, models=[], due="")
+    return FormEnv(t=t, awards=awards, models=[], due_at=None)
 
 
 async def _award_labels(session: AsyncSession, plan_id: int, english: bool) -> dict[str, str]:
@@ -183,18 +206,29 @@ async def _start(
 async def save(
     session: AsyncSession, opened: FormSession, clock: Clock, *, active: bool = True
 ) -> None:
-    """Write the flow's state to the draft, and whether it is the form in progress. One
-    UPDATE, as it runs on every step: an ORM flush of the same change costs several times
-    more. The draft object is told its new values, so it stays in step with its row."""
+    """Write the flow's state to the draft, and whether it is the form in progress.
+
+    One prebuilt UPDATE, as it runs on every step: an ORM flush of the same change, or even a
+    statement built anew, costs several times more. The draft is then told its new values
+    (an ORM object as its committed state), so it stays in step with its row.
+    """
     draft = opened.draft
     values = {
-        "answers": copy.deepcopy(opened.flow.answers),
-        "cursor": copy.deepcopy(opened.flow.cursor),
+        "answers": opened.flow.answers,
+        "cursor": opened.flow.cursor,
         "form_version": opened.flow.form.version,
         "updated_at": clock.now(),
         "active": active,
     }
-    table = type(draft).__table__
-    await session.execute(update(table).where(table.c.id == draft.id).values(**values))
+    table = OfficeDraft.__table__ if isinstance(draft, OfficeDraft) else FormDraft.__table__
+    await session.execute(_SAVE[table.name], {"draft_id": draft.id, **values})
+    remember = setattr if isinstance(draft, DraftRow) else set_committed_value
     for name, value in values.items():
-        set_committed_value(draft, name, value)
+        remember(draft, name, value)
+
+
+# The SET clause comes from the parameters' names (see save).
+_SAVE = {
+    table.name: update(table).where(table.c.id == bindparam("draft_id"))
+    for table in (FormDraft.__table__, OfficeDraft.__table__)
+}

@@ -751,7 +751,7 @@ class FakeTelegramAPI:
         # What the bot did, for assertions.
         self.sent: list[SentMessage] = []
         self.edits: list[SentMessage] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._calls: list[_Call] = []
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] | None = None
@@ -763,7 +763,9 @@ class FakeTelegramAPI:
         self._files: dict[str, _StoredFile] = {}
         self._updates: list[dict[str, Any]] = []
         self._allowed_updates: list[str] = []
-        self._pressed_callbacks: list[str] = []
+        # Insertion-ordered for unanswered_callbacks(), and answered in constant time: a long
+        # benchmark presses thousands of buttons.
+        self._pressed_callbacks: dict[str, None] = {}
         self._read_cursors: dict[int, int] = {}
         self._injected_failures: dict[str, deque[TelegramApiError]] = {}
         self._update_ids = itertools.count(10_001)
@@ -887,7 +889,7 @@ class FakeTelegramAPI:
                 f"callback_data={callback_data!r}; it shows {message.get('reply_markup')}"
             )
         query_id = str(next(self._callback_ids))
-        self._pressed_callbacks.append(query_id)
+        self._pressed_callbacks[query_id] = None
         self._enqueue(
             "callback_query",
             {
@@ -939,6 +941,12 @@ class FakeTelegramAPI:
             await self._sent_changed.wait(remaining)
         self._read_cursors[chat_id] = start + count
         return new[:count]
+
+    @property
+    def calls(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every request, as (method, decoded parameters). Decoded when asked for, not on each
+        request: most tests never ask, and a benchmark makes tens of thousands."""
+        return [(call.method, call.decoded()) for call in self._calls]
 
     @property
     def long_polling(self) -> bool:
@@ -1027,7 +1035,7 @@ class FakeTelegramAPI:
         method, handler = self._methods.get(requested.lower(), (requested, None))
         try:
             call = await _read_call(request, method)
-            self.calls.append((method, call.decoded()))
+            self._calls.append(call)
             self._authorize(request.match_info["token"])
             if handler is None:
                 raise TelegramApiError(404, "Not Found: method not found")

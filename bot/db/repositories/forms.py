@@ -1,21 +1,52 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager
 
-from bot.db.models import Deadline, FormDraft, Person, Submission, SubmissionVersion, Unit
+from bot.db.models import Deadline, FormDraft, Person, Plan, Submission, SubmissionVersion, Unit
+
+
+@dataclass
+class DraftRow:
+    """A unit's form draft as plain values, with what a step needs of its deadline and plan.
+
+    Read on every form step, where loading the draft, its deadline and its plan as ORM objects
+    cost more than the rest of the step; the rare step that submits loads the ORM objects.
+    """
+
+    id: int
+    person_id: int
+    unit_id: int
+    deadline_id: int
+    form_code: str
+    form_version: int
+    answers: dict[str, Any]
+    cursor: dict[str, Any]
+    base_version: int | None
+    active: bool
+    updated_at: datetime
+    due_at: datetime
+    plan_id: int
+    plan_loaded_at: datetime
 
 
 class FormRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def draft(self, draft_id: int) -> FormDraft | None:
-        return await self.session.scalar(_DRAFT, {"draft_id": draft_id})
+    async def draft(self, draft_id: int) -> DraftRow | None:
+        return await self._draft_row(_DRAFT, {"draft_id": draft_id})
 
-    async def active_draft(self, person_id: int) -> FormDraft | None:
-        return await self.session.scalar(_ACTIVE_DRAFT, {"person_id": person_id})
+    async def active_draft(self, person_id: int) -> DraftRow | None:
+        return await self._draft_row(_ACTIVE_DRAFT, {"person_id": person_id})
+
+    async def _draft_row(self, query, parameters: dict[str, int]) -> DraftRow | None:
+        row = (await self.session.execute(query, parameters)).first()
+        return DraftRow(**row._mapping) if row else None
 
     async def own_draft(self, person: Person, unit: Unit, deadline: Deadline) -> FormDraft | None:
         return await self.session.scalar(
@@ -53,17 +84,22 @@ class FormRepository:
         )
 
 
-# A draft is always used with its deadline and plan: fetched in the same query. Both queries
-# run on every form step, so they are built once (see PeopleRepository.identity).
+# Both queries run on every form step, so they are built once, and on the tables: a query of
+# plain columns skips the ORM's loading machinery.
+_drafts, _deadlines, _plans = FormDraft.__table__, Deadline.__table__, Plan.__table__
 _WITH_DEADLINE = (
-    select(FormDraft)
-    .join(FormDraft.deadline)
-    .join(Deadline.plan)
-    .options(contains_eager(FormDraft.deadline).contains_eager(Deadline.plan))
+    select(
+        *(_drafts.c[name] for name in DraftRow.__dataclass_fields__ if name in _drafts.c),
+        _deadlines.c.due_at,
+        _deadlines.c.plan_id,
+        _plans.c.loaded_at.label("plan_loaded_at"),
+    )
+    .join(_deadlines, _deadlines.c.id == _drafts.c.deadline_id)
+    .join(_plans, _plans.c.id == _deadlines.c.plan_id)
 )
-_DRAFT = _WITH_DEADLINE.where(FormDraft.id == bindparam("draft_id"))
+_DRAFT = _WITH_DEADLINE.where(_drafts.c.id == bindparam("draft_id"))
 _ACTIVE_DRAFT = (
-    _WITH_DEADLINE.where(FormDraft.person_id == bindparam("person_id"), FormDraft.active.is_(True))
-    .order_by(FormDraft.updated_at.desc())
+    _WITH_DEADLINE.where(_drafts.c.person_id == bindparam("person_id"), _drafts.c.active.is_(True))
+    .order_by(_drafts.c.updated_at.desc())
     .limit(1)
 )
