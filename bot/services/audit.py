@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEntry
+
+# On the table, built once: an entry is written with most changes, and an ORM add would also
+# make the session flush everything pending at that moment, which the unit of work does anyway.
+_ADD = insert(AuditEntry.__table__)
 
 
 async def record(
@@ -19,8 +24,8 @@ async def record(
     subject: str,
     **details: Any,
 ) -> None:
-    session.add(AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details))
-    await session.flush()
+    entry = {"at": at, "actor": actor, "action": action, "subject": subject, "details": details}
+    await session.execute(_ADD, entry)
 
 
 PERSON_PREFIX = "person:"

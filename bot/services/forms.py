@@ -68,8 +68,10 @@ class FormSession:
     note: str = ""
 
 
-# Award labels and a unit's models, per plan load: reloading the plan changes the key.
-_plan_choices: dict[tuple, tuple[dict[str, str], list[Choice]]] = {}
+# Per plan load (reloading the plan changes the key): award labels per language, and a unit's
+# pilot models per language. Read on every form step, and they change only with the plan.
+_award_labels_kept: dict[tuple, dict[str, str]] = {}
+_unit_models_kept: dict[tuple, list[Choice]] = {}
 PLAN_CHOICES_KEPT = 4096
 
 
@@ -93,12 +95,15 @@ async def _unit_env(
     plan_key: tuple[int, datetime],
     due_at: datetime,
 ) -> FormEnv:
-    key = (*plan_key, unit_id, t.locale)
-    if key not in _plan_choices:
-        if len(_plan_choices) >= PLAN_CHOICES_KEPT:
-            _plan_choices.clear()
-        _plan_choices[key] = await _load_choices(session, plan_key[0], unit_id, t.locale == "en")
-    awards, models = _plan_choices[key]
+    english = t.locale == "en"
+    awards_key, models_key = (*plan_key, english), (*plan_key, unit_id, english)
+    if awards_key not in _award_labels_kept:
+        _award_labels_kept[awards_key] = await _award_labels(session, plan_key[0], english)
+    if models_key not in _unit_models_kept:
+        if len(_unit_models_kept) >= PLAN_CHOICES_KEPT:
+            _unit_models_kept.clear()
+        _unit_models_kept[models_key] = await _unit_models(session, plan_key[0], unit_id, english)
+    awards, models = _award_labels_kept[awards_key], _unit_models_kept[models_key]
     return FormEnv(t=t, awards=awards, models=models, due_at=due_at)
 
 
@@ -115,17 +120,16 @@ async def _award_labels(session: AsyncSession, plan_id: int, english: bool) -> d
     return {row.code: row.name_en if english else row.name for row in award_types}
 
 
-async def _load_choices(
+async def _unit_models(
     session: AsyncSession, plan_id: int, unit_id: int, english: bool
-) -> tuple[dict[str, str], list[Choice]]:
-    awards = await _award_labels(session, plan_id, english)
-    models = await session.scalars(
-        select(PilotModel)
+) -> list[Choice]:
+    models = await session.execute(
+        select(PilotModel.number, PilotModel.name, PilotModel.name_en)
         .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
         .where(ModelAssignment.unit_id == unit_id, PilotModel.plan_id == plan_id)
         .order_by(PilotModel.number)
     )
-    return awards, [Choice(str(m.number), m.name_en if english else m.name) for m in models]
+    return [Choice(str(number), name_en if english else name) for number, name, name_en in models]
 
 
 async def open_form(
