@@ -120,15 +120,21 @@ async def _award_labels(session: AsyncSession, plan_id: int, english: bool) -> d
     return {row.code: row.name_en if english else row.name for row in award_types}
 
 
+_UNIT_MODELS = (
+    select(PilotModel.number, PilotModel.name, PilotModel.name_en)
+    .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
+    .where(
+        ModelAssignment.unit_id == bindparam("unit_id"),
+        PilotModel.plan_id == bindparam("plan_id"),
+    )
+    .order_by(PilotModel.number)
+)
+
+
 async def _unit_models(
     session: AsyncSession, plan_id: int, unit_id: int, english: bool
 ) -> list[Choice]:
-    models = await session.execute(
-        select(PilotModel.number, PilotModel.name, PilotModel.name_en)
-        .join(ModelAssignment, ModelAssignment.model_id == PilotModel.id)
-        .where(ModelAssignment.unit_id == unit_id, PilotModel.plan_id == plan_id)
-        .order_by(PilotModel.number)
-    )
+    models = await session.execute(_UNIT_MODELS, {"unit_id": unit_id, "plan_id": plan_id})
     return [Choice(str(number), name_en if english else name) for number, name, name_en in models]
 
 

@@ -49,20 +49,11 @@ class FormRepository:
         return DraftRow(**row._mapping) if row else None
 
     async def own_draft(self, person: Person, unit: Unit, deadline: Deadline) -> FormDraft | None:
-        return await self.session.scalar(
-            select(FormDraft).where(
-                FormDraft.person_id == person.id,
-                FormDraft.unit_id == unit.id,
-                FormDraft.deadline_id == deadline.id,
-            )
-        )
+        parameters = {"person_id": person.id, "unit_id": unit.id, "deadline_id": deadline.id}
+        return await self.session.scalar(_OWN_DRAFT, parameters)
 
     async def pause_all(self, person_id: int) -> int:
-        result = await self.session.execute(
-            update(FormDraft)
-            .where(FormDraft.person_id == person_id, FormDraft.active.is_(True))
-            .values(active=False)
-        )
+        result = await self.session.execute(_PAUSE_ALL, {"pausing": person_id})
         return result.rowcount
 
     async def deadline(self, deadline_id: int) -> Deadline | None:
@@ -70,9 +61,7 @@ class FormRepository:
 
     async def submission(self, unit_id: int, deadline_id: int) -> Submission | None:
         return await self.session.scalar(
-            select(Submission).where(
-                Submission.unit_id == unit_id, Submission.deadline_id == deadline_id
-            )
+            _SUBMISSION, {"unit_id": unit_id, "deadline_id": deadline_id}
         )
 
     async def latest_version(self, submission: Submission) -> SubmissionVersion | None:
@@ -84,8 +73,24 @@ class FormRepository:
         )
 
 
-# Both queries run on every form step, so they are built once, and on the tables: a query of
-# plain columns skips the ORM's loading machinery.
+# Opening a form runs these: built once, as building a statement costs more than running it.
+_OWN_DRAFT = select(FormDraft).where(
+    FormDraft.person_id == bindparam("person_id"),
+    FormDraft.unit_id == bindparam("unit_id"),
+    FormDraft.deadline_id == bindparam("deadline_id"),
+)
+_PAUSE_ALL = (
+    update(FormDraft.__table__)
+    # (A column's own name is the UPDATE's to use, hence "pausing".)
+    .where(FormDraft.person_id == bindparam("pausing"), FormDraft.active.is_(True))
+    .values(active=False)
+)
+_SUBMISSION = select(Submission).where(
+    Submission.unit_id == bindparam("unit_id"), Submission.deadline_id == bindparam("deadline_id")
+)
+
+# These run on every form step: on the tables, as a query of plain columns skips the ORM's
+# loading machinery.
 _drafts, _deadlines, _plans = FormDraft.__table__, Deadline.__table__, Plan.__table__
 _WITH_DEADLINE = (
     select(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -28,8 +28,7 @@ class PlanRepository:
 
     async def active(self) -> Plan | None:
         """The plan the bot runs on: the one loaded last."""
-        query = select(Plan).order_by(Plan.loaded_at.desc(), Plan.id.desc()).limit(1)
-        return await self.session.scalar(query)
+        return await self.session.scalar(_ACTIVE)
 
     async def by_code(self, code: str) -> Plan | None:
         return await self.session.scalar(select(Plan).where(Plan.code == code))
@@ -49,13 +48,7 @@ class PlanRepository:
         await self.session.flush()
 
     async def deadlines(self, plan: Plan) -> list[Deadline]:
-        # Deadlines due the same day (a report and a registration) keep the plan's order.
-        query = (
-            select(Deadline)
-            .where(Deadline.plan_id == plan.id)
-            .order_by(Deadline.due_at, Deadline.id)
-        )
-        return list(await self.session.scalars(query))
+        return list(await self.session.scalars(_DEADLINES, {"plan_id": plan.id}))
 
     async def award_types(self, plan: Plan) -> list[AwardType]:
         return list(
@@ -77,14 +70,14 @@ class PlanRepository:
         for deadline in deadlines:
             audience = (deadline.plan_id, deadline.audience, tuple(deadline.audience_models or ()))
             if audience not in answers:
-                member = select(literal(unit.id).in_(audience_query(deadline)))
-                answers[audience] = bool(await self.session.scalar(member))
+                member = _membership_query(audience, deadline)
+                answers[audience] = bool(await self.session.scalar(member, {"unit_id": unit.id}))
             if answers[audience]:
                 owed.append(deadline)
         return owed
 
     async def submissions_of_unit(self, unit: Unit) -> dict[int, Submission]:
-        rows = await self.session.scalars(select(Submission).where(Submission.unit_id == unit.id))
+        rows = await self.session.scalars(_SUBMISSIONS_OF_UNIT, {"unit_id": unit.id})
         return {submission.deadline_id: submission for submission in rows}
 
     async def done_counts(self, deadlines: list[Deadline]) -> dict[int, int]:
@@ -98,6 +91,31 @@ class PlanRepository:
             .group_by(Submission.deadline_id)
         )
         return {deadline_id: done for deadline_id, done in await self.session.execute(query)}
+
+
+# A unit's list of forms (/register, /report, /mystatus) runs these: built once, as building a
+# statement costs more than running it.
+_ACTIVE = select(Plan).order_by(Plan.loaded_at.desc(), Plan.id.desc()).limit(1)
+# Deadlines due the same day (a report and a registration) keep the plan's order.
+_DEADLINES = (
+    select(Deadline)
+    .where(Deadline.plan_id == bindparam("plan_id"))
+    .order_by(Deadline.due_at, Deadline.id)
+)
+_SUBMISSIONS_OF_UNIT = select(Submission).where(Submission.unit_id == bindparam("unit_id"))
+
+# "Is this unit in the audience?", per audience: asked whenever a unit opens its list of forms.
+_membership_queries: dict[tuple, Select[tuple[bool]]] = {}
+MEMBERSHIP_QUERIES_KEPT = 256
+
+
+def _membership_query(audience: tuple, deadline: Deadline) -> Select[tuple[bool]]:
+    if audience not in _membership_queries:
+        if len(_membership_queries) >= MEMBERSHIP_QUERIES_KEPT:
+            _membership_queries.clear()
+        unit_id = bindparam("unit_id", type_=Integer)
+        _membership_queries[audience] = select(unit_id.in_(audience_query(deadline)))
+    return _membership_queries[audience]
 
 
 def audience_query(deadline: Deadline) -> Select[tuple[int]]:
