@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, FormDraft, Person, Plan, Submission, SubmissionVersion, Unit
@@ -44,7 +44,7 @@ class FormRepository:
     async def active_draft(self, person_id: int) -> DraftRow | None:
         return await self._draft_row(_ACTIVE_DRAFT, {"person_id": person_id})
 
-    async def _draft_row(self, query, parameters: dict[str, int]) -> DraftRow | None:
+    async def _draft_row(self, query: Select, parameters: dict[str, int]) -> DraftRow | None:
         row = (await self.session.execute(query, parameters)).first()
         return DraftRow(**row._mapping) if row else None
 
