@@ -167,6 +167,7 @@ async def test_a_number_typed_after_a_restart_still_means_what_was_shown(fake, a
     async with running(runtime):
         await bound(chat, app, clock)
     async with running(runtime):
+        await fake.next_poll()
         await chat.says("4")  # 📅 Hạn nộp, as the menu showed before the restart
     assert "23:59 20/10/2016" in chat.text
 

@@ -32,12 +32,11 @@ class Database:
         self.url = url
         options = _engine_options(url)
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, **options)
+        self._inline = "async_creator" in options
         # Slow reads (an export) must not run on the event loop's thread: with inline SQLite
         # they get an engine of their own, on aiosqlite's worker thread.
         self._reader_engine = (
-            create_async_engine(url, echo=echo, **_SQLITE_PATIENCE)
-            if "async_creator" in options
-            else self.engine
+            create_async_engine(url, echo=echo, **_SQLITE_PATIENCE) if self._inline else self.engine
         )
         if self.is_sqlite:
             for engine in {self.engine, self._reader_engine}:
@@ -60,13 +59,22 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        async with self._one_writer, self._sessions() as session:
+        async with self._one_writer, self._session() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    def _session(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        session = self._sessions()
+        if self._inline:
+            # An inline SQLite close never waits, so nothing can cancel it halfway. The task
+            # SQLAlchemy would shield it in costs three turns of the event loop, every one of
+            # them while this update holds SQLite's one writer.
+            return contextlib.aclosing(session)
+        return session
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:

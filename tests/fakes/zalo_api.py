@@ -61,6 +61,7 @@ class FakeZaloAPI:
         self.photos: dict[str, bytes] = {}
         self._updates: deque[dict[str, Any]] = deque()
         self._arrived = asyncio.Event()
+        self._polled = asyncio.Event()
         self._sent_changed = asyncio.Event()
         self._blocked: set[str] = set()
         self._failures: dict[str, deque[int]] = {}
@@ -112,6 +113,16 @@ class FakeZaloAPI:
             **content,
         }
         return {"event_name": event_name, "message": message}
+
+    async def next_poll(self) -> None:
+        """Until the bot asks for updates again: a bot back from a restart is listening.
+
+        With no offset, an update is handed to whichever long poll is waiting, the one a
+        stopped bot abandoned included; a person typing in the instant of a restart can lose
+        a message on Zalo too.
+        """
+        self._polled.clear()
+        await self._polled.wait()
 
     def block(self, user_id: str) -> None:
         self._blocked.add(user_id)
@@ -183,6 +194,7 @@ class FakeZaloAPI:
     async def _getUpdates(self, params: dict) -> dict[str, Any]:
         if self.webhook is not None:
             raise ZaloApiError(409, "Conflict: webhook is active")
+        self._polled.set()
         wait = min(float(params.get("timeout", MAX_POLL_SECONDS)), self.poll_seconds)
         if not self._updates:
             self._arrived.clear()
