@@ -40,7 +40,13 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
-from bot.runtime import Background, Runtime, running_alongside, stop_on_signals
+from bot.runtime import (
+    Background,
+    Runtime,
+    freeze_start_up_heap,
+    running_alongside,
+    stop_on_signals,
+)
 from channels import backoff
 from channels.telegram.adapter import (
     CHANNEL,
@@ -177,6 +183,7 @@ async def run_telegram(
     try:
         if not await retry_until_reachable("getMe", bot.me, stop):
             return
+        freeze_start_up_heap()
         async with running_alongside(alongside):
             # The command menu is cosmetic: publish it beside serving, not before it.
             publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))

@@ -23,7 +23,7 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.db.repositories import PeopleRepository
 from bot.events import FileRef, Incoming, Outcome, Reply
-from bot.runtime import Background, Runtime, running_alongside
+from bot.runtime import Background, Runtime, freeze_start_up_heap, running_alongside
 from channels import backoff
 from channels.numbered import pressed
 from channels.zalo import options
@@ -125,6 +125,7 @@ async def run_zalo(
     try:
         if not await retry_until_reachable("getMe", client.get_me, stop):
             return
+        freeze_start_up_heap()
         async with running_alongside(alongside):
             if settings.zalo_webhook_url or bot.output.charts:
                 web_runner = await _serve_http(bot)
