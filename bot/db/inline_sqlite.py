@@ -10,8 +10,9 @@ opened with a zero busy timeout, and a "database is locked" answer is retried af
 ``asyncio.sleep``, so other chats are served meanwhile. Slow reads (an export) keep aiosqlite,
 see :class:`bot.db.database.Database`.
 
-The objects below offer the part of aiosqlite's interface that SQLAlchemy's aiosqlite dialect
-uses, so the dialect (type handling, pooling, error mapping) stays SQLAlchemy's own.
+The objects below offer the part of aiosqlite's interface that SQLAlchemy 2.1's aiosqlite dialect
+uses, so the dialect (type handling, pooling, error mapping) stays SQLAlchemy's own. (2.0's
+dialect awaits ``cursor()``; hence the pin in pyproject.toml.)
 """
 
 from __future__ import annotations
