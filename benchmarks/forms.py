@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import statistics
@@ -48,6 +49,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from benchmarks.echo_bot import dispatcher as echo_dispatcher
 from benchmarks.startup import TEST_TOKEN, positive_int
+from bot.app import CoreApp
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.db.models import Role
@@ -258,10 +260,15 @@ class ThiduaRun:
     error_replies: int  # "Sorry, something went wrong" answers: failed updates, rolled back
 
 
-async def measure_thidua(principals: int, typed: bool) -> ThiduaRun:
+async def measure_thidua(
+    principals: int, typed: bool, core: Callable[[Runtime], CoreApp] | None = None
+) -> ThiduaRun:
+    """``core``: what answers the updates, thidua's own by default (see forms_floor.py)."""
     with tempfile.TemporaryDirectory(prefix="thidua-forms-") as tmp:
         async with StampingFakeTelegramAPI(bot_token=TEST_TOKEN) as fake:
             runtime = await open_runtime(fake, Path(tmp))
+            if core is not None:
+                runtime = dataclasses.replace(runtime, app=core(runtime))
             try:
                 phase = await registrations(runtime, fake, principals, typed)
             finally:
