@@ -36,12 +36,12 @@ from bot.clock import ManualClock, SystemClock
 from bot.config import Settings
 from bot.db.models import ChannelIdentity, Role
 from bot.events import Reply
-from bot.runtime import build_runtime
-from bot.services import broadcast
+from bot.services.messaging import broadcast
 from channels.telegram.sender import TelegramSender
 from scheduler import DeliveryWorker
 from tests.fakes.telegram_api import FakeTelegramAPI, TelegramApiError, too_many_requests
 from tests.helpers import TEST_TOKEN, bind_directly
+from thidua.runtime import build_runtime
 
 LIMIT_PER_SECOND = 30
 GOAL_SHARE = 0.95

@@ -42,9 +42,9 @@ from bot.db.models import (
     Unit,
 )
 from bot.i18n import Translator
-from bot.runtime import build_runtime
-from bot.services.export import collect_sheets, write_workbook
+from bot.services.reporting.export import collect_sheets, write_workbook
 from bot.text import fold
+from thidua.runtime import build_runtime
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 EXPORTED_AT = datetime(2020, 6, 10, 8, 0, tzinfo=VIETNAM)  # after the last annual report

@@ -55,11 +55,11 @@ from bot.config import Settings
 from bot.db.models import Role
 from bot.db.repositories import UnitRepository
 from bot.events import FileRef, Identity
-from bot.runtime import Runtime, build_runtime
-from bot.services.invites import create_invite
+from bot.services.setup.invites import create_invite
 from channels.telegram.runner import run_telegram
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.helpers import fill_in, serving, verbs_of
+from thidua.runtime import Runtime, build_runtime
 
 GOAL_THROUGHPUT_RATIO = 0.5  # thidua's forms/s at least half the echo bot's
 GOAL_P99_RATIO = 2.0  # thidua's p99 step latency at most twice the echo bot's

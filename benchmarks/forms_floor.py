@@ -41,7 +41,7 @@ from bot.app import CoreApp
 from bot.context import Context
 from bot.events import Incoming, Outcome
 from bot.routing import Router
-from bot.runtime import Runtime
+from thidua.runtime import Runtime
 
 VARIANTS = ("thidua", "floor", "replay", "echo")  # thidua first: it records the others' answers
 STEPS_PER_FORM = 18  # what forms.py measures of the shipped registration form, with buttons

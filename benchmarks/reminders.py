@@ -27,10 +27,10 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
 from bot.db.repositories import PlanRepository
-from bot.runtime import build_runtime
-from bot.services import reminders
-from bot.services.outbox import enqueue
+from bot.services.messaging import reminders
+from bot.services.messaging.outbox import enqueue
 from bot.text import fold
+from thidua.runtime import build_runtime
 
 GOAL_SECONDS = 1.0
 START = datetime(2016, 9, 1, tzinfo=UTC)

@@ -18,10 +18,10 @@ from bot.config import Settings
 from bot.context import Context
 from bot.db.database import Database
 from bot.db.repositories import PeopleRepository
+from bot.db.updates import first_delivery
 from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import Translator, normalise_locale
 from bot.routing import Handler, Router
-from bot.services.updates import first_delivery
 
 log = logging.getLogger(__name__)
 FileReader = Callable[[FileRef], Awaitable[bytes]]

@@ -21,9 +21,9 @@ from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Document, FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Translator
-from bot.services import invites
-from bot.services.invites import InviteError
-from bot.services.outbox import Delivery, SendResult
+from bot.services.messaging.outbox import Delivery, SendResult
+from bot.services.setup import invites
+from bot.services.setup.invites import InviteError
 from channels.numbered import number_options, pressed
 
 CHANNEL = "sandbox"

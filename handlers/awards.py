@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.context import Context
+from bot.db import audit
 from bot.db.models import OfficeDraft, Unit
 from bot.db.repositories import OfficeDraftRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
@@ -12,17 +13,16 @@ from bot.forms.flow import Flow, Step
 from bot.forms.office import AWARD
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
-from bot.services import audit
-from bot.services import forms as form_service
-from bot.services.awards import (
+from bot.services.awards.importing import import_awards
+from bot.services.awards.register import (
     AwardEntry,
     award_type_of,
     decision_date_problem,
     kind_allows,
     record_award,
 )
-from bot.services.awards_import import import_awards
-from bot.services.spreadsheets import SpreadsheetError
+from bot.services.documents.spreadsheets import SpreadsheetError
+from bot.services.reporting import drafts as form_service
 from handlers.menu import menu_reply, refused
 
 AWARD_KIND = "award"  # the office draft kind

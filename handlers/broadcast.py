@@ -18,8 +18,8 @@ from bot.db.repositories import OfficeDraftRepository, PlanRepository
 from bot.events import Button, Document, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
-from bot.services import broadcast
-from bot.services.broadcast import DISTRICT_OFFICE, Audience
+from bot.services.messaging import broadcast
+from bot.services.messaging.broadcast import DISTRICT_OFFICE, Audience
 from handlers.menu import menu_reply, refused
 
 BROADCAST = "broadcast"  # the office draft kind

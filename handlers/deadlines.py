@@ -7,7 +7,7 @@ from bot.db.models import Deadline
 from bot.events import Incoming, Outcome
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, SECTOR_ROLES, Router
-from bot.services.deadlines import (
+from bot.services.obligations.deadlines import (
     DeadlineState,
     UnitDeadline,
     sector_deadlines,

@@ -6,11 +6,11 @@ Building it takes seconds for a province, so the clerk is told at once that it i
 from __future__ import annotations
 
 from bot.context import Context
+from bot.db import audit
 from bot.events import Document, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router
-from bot.services import audit
-from bot.services.export import build_workbook, export_file_name
+from bot.services.reporting.export import build_workbook, export_file_name
 
 
 def register(router: Router) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.db import audit
 from bot.db.models import Deadline, FormDraft, Submission
 from bot.db.repositories import FormRepository, PlanRepository
 from bot.db.repositories.forms import DraftRow
@@ -12,10 +13,9 @@ from bot.forms.flow import Step
 from bot.forms.prompts import answer_lines
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router, button_argument
-from bot.services import audit
-from bot.services import forms as form_service
-from bot.services.deadlines import school_year_of, unit_deadlines
-from bot.services.submissions import Receipt, SubmitRefused, submit
+from bot.services.obligations.deadlines import school_year_of, unit_deadlines
+from bot.services.reporting import drafts as form_service
+from bot.services.reporting.submissions import Receipt, SubmitRefused, submit
 from handlers.menu import menu_reply, not_understood, refused
 
 REGISTRATION = "registration"

@@ -6,8 +6,8 @@ from bot.context import Context
 from bot.events import Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, PUBLIC, Router
-from bot.services import invites
-from bot.services.invites import RedeemStatus
+from bot.services.setup import invites
+from bot.services.setup.invites import RedeemStatus
 from handlers.menu import ROLE_NAMES, menu_reply
 
 REFUSALS = {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.charts import progress_chart
 from bot.context import Context
 from bot.events import Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import SECTOR_ROLES, Router
-from bot.services.quotas import QuotaLine, progress
+from bot.services.awards.charts import progress_chart
+from bot.services.awards.quotas import QuotaLine, progress
 from handlers.menu import menu_reply
 
 BLOCK_NAMES = {"district": N_("district-managed block"), "so_direct": N_("Sở-direct block")}

@@ -14,9 +14,9 @@ from bot.forms.catalog import form_for
 from bot.forms.prompts import answer_lines
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
-from bot.services import review
-from bot.services.forms import form_env
-from bot.services.review import Decision, DecisionRefused, QueueItem
+from bot.services.reporting import review
+from bot.services.reporting.drafts import form_env
+from bot.services.reporting.review import Decision, DecisionRefused, QueueItem
 from handlers.menu import menu_reply, refused
 from handlers.status import STATUS_NAMES
 

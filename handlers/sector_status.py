@@ -16,7 +16,7 @@ from bot.db.repositories import FormRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import Router, button_argument
-from bot.services.status import DeadlineStatus, Scope, deadline_status
+from bot.services.obligations.status import DeadlineStatus, Scope, deadline_status
 from handlers.menu import refused
 
 UNITS_PER_PAGE = 10

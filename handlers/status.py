@@ -8,8 +8,8 @@ from bot.db.repositories import FormRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router
-from bot.services.deadlines import unit_deadlines
-from bot.services.submissions import editable
+from bot.services.obligations.deadlines import unit_deadlines
+from bot.services.reporting.submissions import editable
 from handlers.menu import menu_buttons
 
 STATUS_NAMES = {

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db.database import Database
-from bot.db.leadership import SenderElection
 from bot.events import Reply
-from bot.services import broadcast
-from bot.services.outbox import (
+from bot.services.messaging import broadcast
+from bot.services.messaging.outbox import (
     Delivery,
     Sender,
     SendResult,
@@ -24,6 +23,7 @@ from bot.services.outbox import (
     deliver_claimed,
     release_claimed,
 )
+from scheduler.leadership import SenderElection
 
 log = logging.getLogger(__name__)
 

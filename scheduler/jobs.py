@@ -14,10 +14,11 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.runtime import Runtime
-from bot.services import digest, reminders, updates
-from bot.services.outbox import DeliveryReport, Sender, deliver_due
+from bot.db import updates
+from bot.services.messaging import digest, reminders
+from bot.services.messaging.outbox import DeliveryReport, Sender, deliver_due
 from scheduler.delivery import BroadcastFollower
+from thidua.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.plan import load_plan
-from bot.runtime import Runtime
-from bot.services.plan_store import store_plan
+from bot.services.setup.plan_store import store_plan
 from handlers import build_router
 from scheduler import Jobs
 from tests.helpers import TEST_TOKEN, RecordingSender
+from thidua.runtime import Runtime
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Three weeks before the plan's first fixed deadline (the phase-1 report, 20/10/2016).

@@ -26,8 +26,8 @@ from bot.db.models import (
 )
 from bot.db.models import Person as BoundPerson
 from bot.events import Button, FileRef, Identity, Incoming, Outcome, Reply
-from bot.services.invites import create_invite
-from bot.services.outbox import Delivery, SendResult
+from bot.services.messaging.outbox import Delivery, SendResult
+from bot.services.setup.invites import create_invite
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz12"
 _user_ids = count(1000)

@@ -10,18 +10,19 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from bot.cli import main
 from bot.clock import ManualClock
+from bot.db import audit
 from bot.db.database import Database
 from bot.db.models import AuditEntry, Award, Unit
 from bot.db.repositories import PeopleRepository
 from bot.i18n import Translator
-from bot.services import audit, awards
-from bot.services.awards import AwardEntry, record_award
-from bot.services.awards_import import AwardImportSummary, import_awards
-from bot.services.quotas import progress
-from bot.services.spreadsheets import SpreadsheetError
+from bot.services.awards import register as awards
+from bot.services.awards.importing import AwardImportSummary, import_awards
+from bot.services.awards.quotas import progress
+from bot.services.awards.register import AwardEntry, record_award
+from bot.services.documents.spreadsheets import SpreadsheetError
 from tests.conftest import VIETNAM
+from thidua.cli import main
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "awards-decisions.csv"
 # English messages are the msgids themselves: these tests need no catalog entry.

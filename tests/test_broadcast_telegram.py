@@ -16,14 +16,14 @@ from sqlalchemy import func, select, text
 
 from bot.clock import SystemClock
 from bot.db.database import Database
-from bot.db.leadership import SENDER_LOCK
 from bot.db.models import ChannelIdentity, OutboxMessage, OutboxStatus, Role
 from bot.events import Reply
-from bot.services import broadcast
-from bot.services.broadcast import Audience
+from bot.services.messaging import broadcast
+from bot.services.messaging.broadcast import Audience
 from channels.telegram.runner import make_bot
 from channels.telegram.sender import TelegramSender
 from scheduler import DeliveryWorker
+from scheduler.leadership import SENDER_LOCK
 from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers import TEST_TOKEN, bind_directly

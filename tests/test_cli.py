@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from thidua.cli import main
 
 CODE = re.compile(r"Mã mời: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
 

@@ -24,8 +24,8 @@ from bot.db.models import (
     Unit,
 )
 from bot.i18n import Translator
-from bot.services.export import build_workbook, export_file_name
-from bot.services.units_import import read_units
+from bot.services.reporting.export import build_workbook, export_file_name
+from bot.services.setup.units_import import read_units
 from tests.conftest import VIETNAM
 from tests.helpers import record_submission
 
@@ -424,7 +424,7 @@ def test_the_file_is_named_by_the_day_in_vietnam():
 
 @pytest.fixture
 def cli(database_url, monkeypatch, capsys):
-    from bot.cli import main
+    from thidua.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
 

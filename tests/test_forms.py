@@ -289,8 +289,8 @@ async def test_a_redelivered_update_is_handled_once(app, clock):
 async def test_a_redelivery_is_recognised_for_a_week_then_the_record_is_dropped(app, clock):
     from datetime import timedelta
 
+    from bot.db.updates import forget_old
     from bot.events import Incoming
-    from bot.services.updates import forget_old
 
     principal = await principal_of(app, clock)
     answer = Incoming(principal.identity, text="/deadlines", update_id="9002")

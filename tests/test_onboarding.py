@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.db.models import AuditEntry, InviteCode, Role
-from bot.services.invites import hash_code, revoke_invite
+from bot.services.setup.invites import hash_code, revoke_invite
 from tests.helpers import Person, issue_code
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"

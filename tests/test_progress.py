@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.charts import chart_size
 from bot.db.models import (
     Award,
     AwardType,
@@ -19,7 +18,8 @@ from bot.db.models import (
     Unit,
 )
 from bot.db.repositories import PeopleRepository
-from bot.services.quotas import progress
+from bot.services.awards.charts import chart_size
+from bot.services.awards.quotas import progress
 from tests.helpers import Person, issue_code
 
 # Hand-computed: 3 provincial flags to district-managed units, 1 to a Sở-direct school.

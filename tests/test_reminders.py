@@ -15,12 +15,12 @@ from bot.db.models import (
     SubmissionStatus,
     Unit,
 )
-from bot.runtime import Runtime
-from bot.services import reminders
-from bot.services.outbox import Delivery, SendResult
+from bot.services.messaging import reminders
+from bot.services.messaging.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
 from tests.helpers import Person, issue_code, record_submission
+from thidua.runtime import Runtime
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"

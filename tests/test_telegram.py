@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from bot.db.models import Attachment, Role
 from bot.events import Button, Outcome, Reply
-from bot.runtime import Runtime
 from channels.telegram.runner import run_telegram
 from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers import TEST_TOKEN, fill_in, issue_code, serving, verbs_of
+from thidua.runtime import Runtime
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -338,7 +338,7 @@ async def test_a_document_sent_over_telegram_is_kept_with_the_report(bot, app, c
 
 
 async def test_the_outbox_sender_reports_what_telegram_answered(fake, app):
-    from bot.services.outbox import Delivery
+    from bot.services.messaging.outbox import Delivery
     from channels.telegram.runner import make_bot
     from channels.telegram.sender import TelegramSender
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
+from bot.db import audit
 from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, Unit
-from bot.services import audit
-from bot.services.units_import import ImportSummary, UnitImportError, import_units, read_units
+from bot.services.setup.units_import import ImportSummary, UnitImportError, import_units, read_units
 
 SAMPLE = Path(__file__).parent / "data" / "units-sample.csv"
 CLOCK = ManualClock(datetime(2025, 9, 1, 1, 0, tzinfo=UTC))

@@ -22,9 +22,8 @@ from sqlalchemy import func, select
 from bot.db.models import Attachment, ChannelIdentity, Role, Submission
 from bot.events import FileRef, Reply
 from bot.forms.flow import REMOVAL, WORDS
-from bot.runtime import Runtime
-from bot.services import reminders
-from bot.services.outbox import Delivery
+from bot.services.messaging import reminders
+from bot.services.messaging.outbox import Delivery
 from bot.text import fold
 from channels.zalo import options
 from channels.zalo.adapter import CHANNEL
@@ -34,6 +33,7 @@ from scheduler import Jobs
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import MAX_TEXT, FakeZaloAPI, SentMessage
 from tests.helpers import TEST_TOKEN, Person, RecordingSender, fill_in, issue_code, serving
+from thidua.runtime import Runtime
 
 ZALO_TOKEN = "2234567890:zalo-TEST-token-abcdefghijkl"
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"

@@ -40,13 +40,6 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.config import SettingsError
 from bot.events import Incoming, Outcome
-from bot.runtime import (
-    Background,
-    Runtime,
-    freeze_start_up_heap,
-    running_alongside,
-    stop_on_signals,
-)
 from channels import backoff
 from channels.telegram.adapter import (
     CHANNEL,
@@ -57,6 +50,13 @@ from channels.telegram.adapter import (
     notice_text,
 )
 from channels.telegram.commands import published_commands
+from thidua.runtime import (
+    Background,
+    Runtime,
+    freeze_start_up_heap,
+    running_alongside,
+    stop_on_signals,
+)
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from aiogram.exceptions import (
 from aiogram.types import Message
 
 from bot.events import Reply
-from bot.services.outbox import Delivery, SendResult
-from bot.services.pacing import Pacer
+from bot.services.messaging.outbox import Delivery, SendResult
+from channels.pacing import Pacer
 from channels.telegram.adapter import outgoing, render
 
 # Telegram: about 30 messages a second for a bot, one a second per chat (the pacer measures

@@ -23,7 +23,6 @@ from aiohttp import web
 from bot.app import CoreApp
 from bot.db.repositories import PeopleRepository
 from bot.events import FileRef, Incoming, Outcome, Reply
-from bot.runtime import Background, Runtime, freeze_start_up_heap, running_alongside
 from channels import backoff
 from channels.numbered import pressed
 from channels.zalo import options
@@ -31,6 +30,7 @@ from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unw
 from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from channels.zalo.photos import ROUTE, ChartLinks
 from channels.zalo.sender import ZaloOutput
+from thidua.runtime import Background, Runtime, freeze_start_up_heap, running_alongside
 
 log = logging.getLogger(__name__)
 

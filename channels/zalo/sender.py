@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.app import CoreApp
 from bot.events import Reply
-from bot.services.outbox import Delivery, SendResult
+from bot.services.messaging.outbox import Delivery, SendResult
 from channels.numbered import number_options
 from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, Outgoing, outgoing

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import ChannelIdentity, Person, Role, RoleGrant
 from bot.events import Reply
 from bot.i18n import Translator
-from bot.services.outbox import enqueue
+from bot.services.messaging.outbox import enqueue
 
 
 async def notify_unit(

@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli import arguments
 from bot.clock import SystemClock, parse_local
 from bot.config import Settings
 from bot.db.database import Database
@@ -16,11 +15,13 @@ from bot.db.migrate import upgrade_async
 from bot.db.models import Role
 from bot.db.repositories import PeopleRepository, PlanRepository, UnitRepository
 from bot.plan import Plan, load_plan
-from bot.runtime import open_database
-from bot.services import invites, reminders
-from bot.services.invites import InviteError
-from bot.services.plan_store import store_plan
-from bot.services.units_import import import_units, read_units
+from bot.services.messaging import reminders
+from bot.services.setup import invites
+from bot.services.setup.invites import InviteError
+from bot.services.setup.plan_store import store_plan
+from bot.services.setup.units_import import import_units, read_units
+from thidua.cli import arguments
+from thidua.runtime import open_database
 
 CLI_ACTOR = "cli"
 T = TypeVar("T")

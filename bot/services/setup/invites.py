@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import ChannelIdentity, InviteCode, InviteFailure, Person, Role, Unit
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Identity
-from bot.services import audit
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import (
     Attachment,
     Deadline,
@@ -25,8 +26,7 @@ from bot.db.models import (
 )
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
-from bot.services import audit
-from bot.services.notices import notify_unit
+from bot.services.messaging.notices import notify_unit
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ async def ensure_plan(db: Database, clock: Clock) -> None:
             return
         # Only a first start needs the plan's schema and loader.
         from bot.plan import load_plan
-        from bot.services.plan_store import store_plan
+        from bot.services.setup.plan_store import store_plan
 
         await store_plan(session, load_plan(), clock, actor="startup")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock, parse_local
 from bot.config import Settings, SettingsError
-from bot.runtime import Background, Runtime, build_runtime, stop_on_signals
+from thidua.runtime import Background, Runtime, build_runtime, stop_on_signals
 
 # A channel's serving loop, given the background work to start once the platform answers.
 Serve = Callable[[Sequence[Background]], Awaitable[None]]

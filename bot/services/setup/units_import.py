@@ -17,10 +17,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import Unit
 from bot.db.repositories import UnitRepository
-from bot.services import audit
-from bot.services.spreadsheets import Column, SpreadsheetError, key, read_sheet
+from bot.services.documents.spreadsheets import Column, SpreadsheetError, key, read_sheet
 
 # The name the command line and callers have always known the importer's error by.
 UnitImportError = SpreadsheetError

@@ -30,8 +30,8 @@ from bot.db.repositories.plan import audience_query, done_query
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
 from bot.plan.schema import ReminderPolicy
-from bot.services.deadlines import time_left
-from bot.services.outbox import enqueue
+from bot.services.messaging.outbox import enqueue
+from bot.services.obligations.deadlines import time_left
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import arguments
-from bot.cli.admin import CLI_ACTOR, with_database
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repositories import UnitRepository
-from bot.services.awards import list_awards
-from bot.services.awards_import import import_awards
+from bot.services.awards.importing import import_awards
+from bot.services.awards.register import list_awards
+from thidua.cli import arguments
+from thidua.cli.admin import CLI_ACTOR, with_database
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import plan as plan_schema
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import AwardType, Deadline, PilotModel, Plan, Target
 from bot.db.repositories import PlanRepository, UnitRepository
-from bot.services import audit
 
 
 async def store_plan(

@@ -33,8 +33,8 @@ from bot.db.models import (
 )
 from bot.events import Reply
 from bot.i18n import N_, Translator
-from bot.services.outbox import enqueue
-from bot.services.reminders import owing_query
+from bot.services.messaging.outbox import enqueue
+from bot.services.messaging.reminders import owing_query
 
 KINDS = ("all", "block", "district", "model", "missing", "council")
 BLOCKS = ("district", "so_direct")

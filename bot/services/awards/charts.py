@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from bot.i18n import N_, Translator
-from bot.services.quotas import QuotaLine
+from bot.services.awards.quotas import QuotaLine
 
 WIDTH_INCHES = 8
 DPI = 100

@@ -12,13 +12,13 @@ import asyncio
 import logging
 import sys
 
-from bot.cli import admin, awards, reports, running
-from bot.cli.arguments import UsageError
 from bot.config import Settings, SettingsError, load_settings
 from bot.i18n import CatalogMissingError
 from bot.plan import PlanError
-from bot.services.invites import InviteError
-from bot.services.units_import import UnitImportError
+from bot.services.setup.invites import InviteError
+from bot.services.setup.units_import import UnitImportError
+from thidua.cli import admin, awards, reports, running
+from thidua.cli.arguments import UsageError
 
 EXIT_BAD_INPUT = 2
 EXPECTED_ERRORS = (

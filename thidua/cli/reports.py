@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli import arguments
-from bot.cli.admin import with_database
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.services.export import build_workbook
+from bot.services.reporting.export import build_workbook
+from thidua.cli import arguments
+from thidua.cli.admin import with_database
 
 XLSX = ".xlsx"
 

@@ -12,8 +12,8 @@ from bot.db.models import ChannelIdentity, Deadline, Person, Role, RoleGrant, Un
 from bot.db.repositories import PlanRepository
 from bot.events import Reply
 from bot.i18n import N_, Translator
-from bot.services.outbox import enqueue
-from bot.services.reminders import owing_units
+from bot.services.messaging.outbox import enqueue
+from bot.services.messaging.reminders import owing_units
 
 UNITS_LISTED = 15
 

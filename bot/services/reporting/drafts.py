@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import (
     AwardType,
     Deadline,
@@ -33,8 +34,7 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
 from bot.forms.flow import REVIEW, Flow
 from bot.i18n import Translator
-from bot.services import audit
-from bot.services.submissions import SubmitRefused, editable
+from bot.services.reporting.submissions import SubmitRefused, editable
 
 
 @dataclass

@@ -24,11 +24,11 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import AwardType, Plan, Unit
 from bot.db.repositories import PlanRepository, UnitRepository
 from bot.i18n import Translator
-from bot.services import audit
-from bot.services.awards import (
+from bot.services.awards.register import (
     BOTH,
     COLLECTIVE,
     MAX_DECISION_NUMBER_LENGTH,
@@ -41,7 +41,7 @@ from bot.services.awards import (
     kind_allows,
     record_award,
 )
-from bot.services.spreadsheets import Column, Sheet, SpreadsheetError, key, read_sheet
+from bot.services.documents.spreadsheets import Column, Sheet, SpreadsheetError, key, read_sheet
 
 AWARD_TYPE, RECIPIENT, KIND, UNIT = "award_type", "recipient", "kind", "unit"
 DECISION_NUMBER, DECISION_DATE = "decision_number", "decision_date"

@@ -39,10 +39,10 @@ from bot.forms.catalog import AWARD_SOURCES, REGISTRATION, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice, Date, Field, Group, Integer
 from bot.i18n import N_, Translator
-from bot.services.deadlines import school_year_of
-from bot.services.forms import FormEnv
-from bot.services.quotas import QuotaLine, progress
-from bot.services.reminders import owing_units
+from bot.services.awards.quotas import QuotaLine, progress
+from bot.services.messaging.reminders import owing_units
+from bot.services.obligations.deadlines import school_year_of
+from bot.services.reporting.drafts import FormEnv
 
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"

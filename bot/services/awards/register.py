@@ -25,10 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import Award, AwardType, Plan, Unit
 from bot.db.repositories import PlanRepository
 from bot.i18n import Translator
-from bot.services import audit
 
 COLLECTIVE, INDIVIDUAL, BOTH = "collective", "individual", "both"  # AwardType.kind
 MAX_RECIPIENT_LENGTH, MAX_DECISION_NUMBER_LENGTH = 255, 64  # the awards table's columns

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import (
     Attachment,
     Deadline,
@@ -27,7 +28,6 @@ from bot.db.models import (
     SubmissionVersion,
 )
 from bot.db.repositories import FormRepository
-from bot.services import audit
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
