@@ -56,7 +56,7 @@ from bot.db.models import Role
 from bot.db.repositories import UnitRepository
 from bot.events import FileRef, Identity
 from bot.services.setup.invites import create_invite
-from channels.telegram.runner import run_telegram
+from channels.telegram.runner import TelegramChannel
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.helpers import fill_in, serving, verbs_of
 from thidua.runtime import Runtime, build_runtime
@@ -295,7 +295,7 @@ async def registrations(
 ) -> Phase:
     codes = await issue_invites(runtime, principals)
     users = new_users(fake, principals)
-    async with serving(lambda stop: run_telegram(runtime, stop)):
+    async with serving(TelegramChannel(runtime.app).serve):
         bindings = (user.says(f"/start {code}") for user, code in zip(users, codes, strict=True))
         await all_at_once("thidua binding", bindings)
         return await timed_phase(

@@ -1,7 +1,8 @@
 """The core: one event in, an outcome out, inside one database unit of work.
 
-Channels call :meth:`CoreApp.handle`, then :meth:`CoreApp.follow_ups`, and know nothing else
-of the core.
+Its methods are the entry points of every channel (see :mod:`bot.channel`): a channel calls
+:meth:`CoreApp.handle`, then :meth:`CoreApp.follow_ups`, and for what a platform without
+buttons needs, the options a chat was shown; it knows nothing else of the core.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from weakref import WeakValueDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channel import Channel
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import Context
 from bot.db.database import Database
-from bot.db.repositories import PeopleRepository
+from bot.db.models import Role
 from bot.db.updates import first_delivery
 from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import Translator, normalise_locale
 from bot.routing import Handler, Router
+from bot.services.messaging import chat_options
+from bot.services.setup import people
 
 log = logging.getLogger(__name__)
 FileReader = Callable[[FileRef], Awaitable[bytes]]
@@ -33,11 +37,15 @@ class CoreApp:
         self.clock = clock
         self.settings = settings
         self.router = router
+        # Per channel, how to fetch the bytes of a file a person sent (see attach).
+        self.file_readers: dict[str, FileReader] = {}
         # One event at a time per chat: a double tap must not race itself. (Across replicas,
         # the database constraints and version checks do the same job.)
-        # Per channel, how to fetch the bytes of a file a person sent; channels add theirs.
-        self.file_readers: dict[str, FileReader] = {}
         self._chat_locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
+
+    def attach(self, channel: Channel) -> None:
+        """A channel made for this core: files its people send are read through it."""
+        self.file_readers[channel.name] = channel.read_file
 
     async def handle(self, event: Incoming) -> Outcome:
         key = (event.identity.channel, event.identity.chat_id)
@@ -58,7 +66,7 @@ class CoreApp:
         scope = self.db.unit_of_work() if first else self.db.reading()
         try:
             async with scope as session:
-                if first and not await first_delivery(session, event, self.clock.now()):
+                if first and not await self._first_delivery(session, event):
                     return Outcome()
                 ctx = await self._context(session, event)
                 if not first:  # the router loads what a route needs; a follow-up gets it all
@@ -70,10 +78,12 @@ class CoreApp:
             log.exception("update from %s failed", event.identity.channel)
             return self.failure(event.identity)
 
+    async def _first_delivery(self, session: AsyncSession, event: Incoming) -> bool:
+        channel, now = event.identity.channel, self.clock.now()
+        return await first_delivery(session, channel, event.update_id, now)
+
     async def _context(self, session: AsyncSession, event: Incoming) -> Context:
-        account = await PeopleRepository(session).account(
-            event.identity.channel, event.identity.user_id
-        )
+        account = await people.account(session, event.identity.channel, event.identity.user_id)
         locale = account.locale if account else self.guess_locale(event.identity)
         return Context(
             session=session,
@@ -87,6 +97,31 @@ class CoreApp:
 
     async def read_file(self, file: FileRef) -> bytes:
         return await self.file_readers[file.channel](file)
+
+    async def locale_of(self, identity: Identity) -> str:
+        """The language to answer someone in outside an update the core handles."""
+        async with self.db.reading() as session:
+            chosen = await people.locale_of(session, identity.channel, identity.user_id)
+        return chosen or self.guess_locale(identity)
+
+    async def remember_options(self, channel: str, chat_id: str, payloads: list[str]) -> None:
+        """What typing 1, 2, ... presses in a chat without buttons, until the next options."""
+        async with self.db.unit_of_work() as session:
+            await chat_options.remember(session, channel, chat_id, payloads, self.clock.now())
+
+    async def recall_options(self, channel: str, chat_id: str) -> list[str]:
+        async with self.db.reading() as session:
+            return await chat_options.recall(session, channel, chat_id)
+
+    def command_menu(self, locale: str) -> list[tuple[str, str]]:
+        """The commands a unit head may use, described in ``locale``; a platform publishes
+        them beside the text box (office tools stay unlisted)."""
+        _ = self.translator(locale)
+        return [
+            (command.name, _(command.description))
+            for command in self.router.published
+            if command.allowed is None or Role.HEAD in command.allowed
+        ]
 
     def translator(self, locale: str) -> Translator:
         return Translator(locale, self.settings.zone)

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import ChannelIdentity, Person, Role, Unit
-from bot.db.repositories import PeopleRepository
-from bot.db.repositories.people import Account
 from bot.events import FileRef, Identity
 from bot.i18n import Translator
+from bot.services.setup import people
+from bot.services.setup.people import Account
 
 UNIT_REPORTING = (Role.HEAD, Role.MEMBER)
 
@@ -40,15 +40,15 @@ class Context:
         """The person's ORM objects, for what ``person``, ``unit`` and ``channel_identity``
         return; once per update."""
         if self.account is not None and self._loaded is None:
-            self._loaded = await PeopleRepository(self.session).identity(
-                self.identity.channel, self.identity.user_id
+            self._loaded = await people.identity(
+                self.session, self.identity.channel, self.identity.user_id
             )
 
     async def reload(self) -> None:
         """Who the person is now, after this update bound them or gave them a role."""
-        repo = PeopleRepository(self.session)
-        self.account = await repo.account(self.identity.channel, self.identity.user_id)
-        self._loaded = await repo.identity(self.identity.channel, self.identity.user_id)
+        channel, user_id = self.identity.channel, self.identity.user_id
+        self.account = await people.account(self.session, channel, user_id)
+        self._loaded = await people.identity(self.session, channel, user_id)
 
     @property
     def person_id(self) -> int | None:

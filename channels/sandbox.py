@@ -1,7 +1,9 @@
 """The terminal sandbox: the real core on a SQLite file, no network, no token.
 
 Buttons are shown as numbered choices; typing the number presses the button. Sandbox-only
-commands switch persona (``/as``) and move the simulated clock (``/clock``).
+commands switch persona (``/as``) and move the simulated clock (``/clock``). A persona not bound
+yet is bound the real way, with an invite code, which the :class:`Office` it is given issues:
+the sandbox itself, like every channel, talks only to the core.
 """
 
 from __future__ import annotations
@@ -10,38 +12,33 @@ import asyncio
 import mimetypes
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from bot.app import CoreApp
+from bot.channel import Background, Delivery, SendResult
 from bot.clock import ManualClock, parse_local
-from bot.db.models import Role
-from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Document, FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Translator
-from bot.services.messaging.outbox import Delivery, SendResult
-from bot.services.setup import invites
-from bot.services.setup.invites import InviteError
 from channels.numbered import number_options, pressed
 
 CHANNEL = "sandbox"
-PERSONA_ROLES = {"office": Role.OFFICE, "council": Role.COUNCIL}
-
+HEAD, OFFICE, COUNCIL = "head", "office", "council"  # the roles a persona plays
 
 # The names the sandbox's people go by, in the bot's greetings.
 PERSONA_NAMES = {
-    Role.HEAD: N_("Principal of {unit}"),
-    Role.OFFICE: N_("Office clerk"),
-    Role.COUNCIL: N_("Council member"),
+    HEAD: N_("Principal of {unit}"),
+    OFFICE: N_("Office clerk"),
+    COUNCIL: N_("Council member"),
 }
 
 
 @dataclass(frozen=True)
 class Persona:
     key: str
-    role: Role
+    role: str
     unit_code: str | None
 
     def identity(self, _: Translator) -> Identity:
@@ -49,12 +46,32 @@ class Persona:
         return Identity(CHANNEL, self.key, self.key, display_name=name)
 
 
+class Office(Protocol):
+    """What the sandbox asks of the Department office, which the composition root provides."""
+
+    async def first_school(self) -> str:
+        """The code of the unit a newcomer plays by default."""
+        ...
+
+    async def invite(self, persona: Persona) -> str | None:
+        """A code that binds the persona, or None when it is bound already; raises ValueError
+        (its message for the user) when the persona's unit does not exist."""
+        ...
+
+
 class Sandbox:
+    """The terminal as a channel (see bot.channel.Channel): it is its own sender too."""
+
+    name = CHANNEL
+    # The terminal shows what was printed for good: progress comes as one report at the end.
+    can_edit = False
+
     def __init__(
         self,
         app: CoreApp,
         clock: ManualClock,
         persona: Persona,
+        office: Office,
         *,
         read_line: Callable[[], str] = input,
         out: TextIO = sys.stdout,
@@ -62,15 +79,24 @@ class Sandbox:
         self.app = app
         self.clock = clock
         self.persona = persona
+        self.office = office
+        self.sender = self
         # What the scheduler would have done by now (reminders, digest): run after the clock moves.
         self.catch_up: Callable[[], Awaitable[object]] | None = None
         self._read_line = read_line
         self._out = out
         self._choices: list[str] = []
         self._ = Translator(app.settings.default_locale, app.settings.zone)
-        app.file_readers[CHANNEL] = _read_local_file
+        app.attach(self)
 
-    async def run(self) -> None:
+    async def read_file(self, file: FileRef) -> bytes:
+        return await asyncio.to_thread(Path(file.file_ref).read_bytes)
+
+    async def serve(
+        self, stop: asyncio.Event | None = None, alongside: Sequence[Background] = ()
+    ) -> None:
+        """Until the user types /quit (or the input ends). The sandbox runs what the schedule
+        would have run itself, when its clock moves, so it has nothing to run alongside."""
         _ = self._
         self._say(
             _(
@@ -126,28 +152,14 @@ class Sandbox:
         """Switch persona; a persona not bound yet is bound the real way, with an invite code."""
         self.persona = persona
         self._say(self._("— You are now: {who} —", who=persona.identity(self._).display_name))
-        code = await self._invite_if_unbound(persona)
+        try:
+            code = await self.office.invite(persona)
+        except ValueError as error:
+            self._say(str(error))
+            code = None
         line = f"/start {code}" if code else "/start"
         self._say(f"> {line}")
         await self._send(Incoming(persona.identity(self._), text=line))
-
-    async def _invite_if_unbound(self, persona: Persona) -> str | None:
-        async with self.app.db.unit_of_work() as session:
-            if await PeopleRepository(session).identity(CHANNEL, persona.key) is not None:
-                return None
-            try:
-                issued = await invites.create_invite(
-                    session,
-                    self.clock,
-                    role=persona.role,
-                    unit_code=persona.unit_code,
-                    created_by="sandbox",
-                    ttl=self.app.settings.invite_ttl,
-                )
-            except InviteError as error:
-                self._say(str(error))
-                return None
-            return issued.display_code
 
     async def _move_clock(self, argument: str) -> None:
         try:
@@ -161,9 +173,6 @@ class Sandbox:
     async def _run_scheduled(self) -> None:
         if self.catch_up is not None:
             await self.catch_up()
-
-    # The terminal shows what was printed for good: progress comes as one report at the end.
-    can_edit = False
 
     async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
         """The outbox's sender here: messages the bot sends on its own appear in the terminal."""
@@ -201,20 +210,16 @@ class Sandbox:
 
 def persona_for(argument: str) -> Persona | None:
     kind, _, unit_code = argument.partition(" ")
-    if kind in PERSONA_ROLES and not unit_code:
-        return Persona(kind, PERSONA_ROLES[kind], None)
+    if kind in (OFFICE, COUNCIL) and not unit_code:
+        return Persona(kind, kind, None)
     if kind == "unit" and unit_code.strip():
-        code = unit_code.strip().upper()
-        return Persona(f"head:{code}", Role.HEAD, code)
+        return head_of(unit_code.strip())
     return None
 
 
-async def first_school(app: CoreApp) -> str:
-    """The default persona's unit: the first school of the active plan's unit list."""
-    async with app.db.unit_of_work() as session:
-        units = await UnitRepository(session).all()
-    schools = [unit for unit in units if unit.kind == "school"] or units
-    return schools[0].code
+def head_of(unit_code: str) -> Persona:
+    code = unit_code.upper()
+    return Persona(f"head:{code}", HEAD, code)
 
 
 def _local_file(argument: str) -> FileRef | None:
@@ -228,10 +233,6 @@ def _local_file(argument: str) -> FileRef | None:
         mime_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
         size=path.stat().st_size,
     )
-
-
-async def _read_local_file(file: FileRef) -> bytes:
-    return await asyncio.to_thread(Path(file.file_ref).read_bytes)
 
 
 def _document_path(document: Document) -> str:

@@ -12,7 +12,7 @@ from bot.db.repositories import PlanRepository
 from bot.events import Incoming, Outcome
 from bot.i18n import N_
 from bot.routing import SECTOR_ROLES, Router
-from bot.services.messaging.reminders import owing_units
+from bot.services.obligations.owing import owing_units
 from handlers.menu import menu_reply
 
 MODELS_AUDIENCE = "models"

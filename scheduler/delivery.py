@@ -11,18 +11,12 @@ import contextlib
 import logging
 from zoneinfo import ZoneInfo
 
+from bot.channel import Delivery, Sender, SendResult
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.events import Reply
 from bot.services.messaging import broadcast
-from bot.services.messaging.outbox import (
-    Delivery,
-    Sender,
-    SendResult,
-    claim,
-    deliver_claimed,
-    release_claimed,
-)
+from bot.services.messaging.outbox import claim, deliver_claimed, release_claimed
 from scheduler.leadership import SenderElection
 
 log = logging.getLogger(__name__)

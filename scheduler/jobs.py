@@ -10,15 +10,18 @@ quarter hours of the plan's time zone, so an 08:00 reminder goes out at 08:00.
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.channel import Sender
+from bot.clock import Clock
 from bot.db import updates
+from bot.db.database import Database
 from bot.services.messaging import digest, reminders
-from bot.services.messaging.outbox import DeliveryReport, Sender, deliver_due
+from bot.services.messaging.outbox import DeliveryReport, deliver_due
 from scheduler.delivery import BroadcastFollower
-from thidua.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -27,50 +30,50 @@ HOUSEKEEPING_AT = {"hour": 3, "minute": 30}  # the quietest hour
 
 
 class Jobs:
-    def __init__(self, runtime: Runtime, senders: dict[str, Sender]) -> None:
-        self.runtime = runtime
+    def __init__(
+        self, db: Database, clock: Clock, zone: ZoneInfo, senders: dict[str, Sender]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.zone = zone
         self.senders = senders
 
     async def remind(self) -> int:
-        zone = self.runtime.settings.zone
-        async with self.runtime.db.unit_of_work() as session:
-            planned = await reminders.send_due(session, self.runtime.clock.now(), zone)
+        async with self.db.unit_of_work() as session:
+            planned = await reminders.send_due(session, self.clock.now(), self.zone)
         if planned:
             log.info("reminders planned: %s", planned)
         return planned
 
     async def morning_digest(self) -> int:
-        async with self.runtime.db.unit_of_work() as session:
-            return await digest.send(session, self.runtime.clock.now(), self.runtime.settings.zone)
+        async with self.db.unit_of_work() as session:
+            return await digest.send(session, self.clock.now(), self.zone)
 
     async def forget_old_updates(self) -> int:
-        async with self.runtime.db.unit_of_work() as session:
-            return await updates.forget_old(session, self.runtime.clock.now())
+        async with self.db.unit_of_work() as session:
+            return await updates.forget_old(session, self.clock.now())
 
     async def catch_up(self) -> None:
         """What the schedule would have run by now, for a clock that jumps (the sandbox)."""
         await self.remind()
-        now = self.runtime.clock.now().astimezone(self.runtime.settings.zone)
+        now = self.clock.now().astimezone(self.zone)
         if (now.hour, now.minute) >= (DIGEST_AT["hour"], DIGEST_AT["minute"]):
             await self.morning_digest()
         await self.deliver()
-        await BroadcastFollower(
-            self.runtime.db, self.senders, self.runtime.clock, self.runtime.settings.zone
-        ).show_progress()
+        await BroadcastFollower(self.db, self.senders, self.clock, self.zone).show_progress()
         await self.deliver()  # the reports of the broadcasts now done
 
     async def deliver(self) -> DeliveryReport:
         """Send what is due, one after another: the sandbox's catch-up (the running bot has
         the delivery worker)."""
-        report = await deliver_due(self.runtime.db, self.senders, self.runtime.clock)
+        report = await deliver_due(self.db, self.senders, self.clock)
         if report.sent or report.blocked or report.failed:
             log.info("outbox: %s", report)
         return report
 
 
-def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOScheduler:
-    zone = runtime.settings.zone
-    jobs = Jobs(runtime, senders)
+def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
+    zone = jobs.zone
     scheduler = AsyncIOScheduler(timezone=zone)
     # coalesce + one instance: a job that fell behind runs once, never twice at a time.
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
@@ -78,7 +81,7 @@ def build_scheduler(runtime: Runtime, senders: dict[str, Sender]) -> AsyncIOSche
         jobs.remind,
         CronTrigger(minute="0,15,30,45", timezone=zone),
         id="reminders",
-        next_run_time=runtime.clock.now(),
+        next_run_time=jobs.clock.now(),
         **common,
     )
     scheduler.add_job(

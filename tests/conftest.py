@@ -26,7 +26,6 @@ from bot.services.setup.plan_store import store_plan
 from handlers import build_router
 from scheduler import Jobs
 from tests.helpers import TEST_TOKEN, RecordingSender
-from thidua.runtime import Runtime
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Three weeks before the plan's first fixed deadline (the phase-1 report, 20/10/2016).
@@ -119,4 +118,4 @@ def sender() -> RecordingSender:
 @pytest.fixture
 def jobs(app: CoreApp, clock: ManualClock, settings: Settings, sender: RecordingSender) -> Jobs:
     """The scheduler's jobs, delivering to ``sender``."""
-    return Jobs(Runtime(settings=settings, clock=clock, db=app.db, app=app), {"telegram": sender})
+    return Jobs(app.db, clock, settings.zone, {"telegram": sender})

@@ -13,6 +13,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from bot.app import CoreApp
+from bot.channel import Delivery, SendResult
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.db.models import (
@@ -26,7 +27,6 @@ from bot.db.models import (
 )
 from bot.db.models import Person as BoundPerson
 from bot.events import Button, FileRef, Identity, Incoming, Outcome, Reply
-from bot.services.messaging.outbox import Delivery, SendResult
 from bot.services.setup.invites import create_invite
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz12"

@@ -27,7 +27,7 @@ from scheduler.leadership import SENDER_LOCK
 from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers import TEST_TOKEN, bind_directly
-from tests.test_telegram import _until, runtime_on
+from tests.test_telegram import _until, app_on
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 OFFICE = 700_000
@@ -73,7 +73,7 @@ class Sending:
     bot process runs one."""
 
     def __init__(self, fake: FakeTelegramAPI, app, db: Database | None = None) -> None:
-        self.bot = make_bot(runtime_on(fake, app))
+        self.bot = make_bot(app_on(fake, app).settings)
         self.sender = CountingSender(self.bot)
         self.worker = DeliveryWorker(
             db or app.db, {"telegram": self.sender}, SystemClock(), VIETNAM

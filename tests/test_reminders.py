@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.channel import Delivery, SendResult
 from bot.db.database import Database
 from bot.db.models import (
     ChannelIdentity,
@@ -16,11 +17,9 @@ from bot.db.models import (
     Unit,
 )
 from bot.services.messaging import reminders
-from bot.services.messaging.outbox import Delivery, SendResult
 from scheduler import Jobs
 from tests.conftest import VIETNAM
 from tests.helpers import Person, issue_code, record_submission
-from thidua.runtime import Runtime
 
 OWING = "THPT-VIET-TRI"
 SUBMITTING = "THPT-HA-HOA"
@@ -90,7 +89,7 @@ async def test_a_restart_in_the_middle_sends_nothing_twice(app, clock, jobs, set
 
     restarted_db = Database(settings.database_url)
     restarted = Jobs(
-        Runtime(settings=settings, clock=clock, db=restarted_db, app=app), {"telegram": sender}
+        restarted_db, clock, settings.zone, {"telegram": sender}
     )
     await restarted.remind()
     await restarted.deliver()

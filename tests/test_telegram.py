@@ -17,13 +17,13 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.app import CoreApp
 from bot.db.models import Attachment, Role
 from bot.events import Button, Outcome, Reply
-from channels.telegram.runner import run_telegram
+from channels.telegram.runner import TelegramChannel
 from tests.conftest import VIETNAM
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers import TEST_TOKEN, fill_in, issue_code, serving, verbs_of
-from thidua.runtime import Runtime
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -36,20 +36,22 @@ async def fake() -> AsyncIterator[FakeTelegramAPI]:
         yield api
 
 
-def runtime_on(fake: FakeTelegramAPI, app, **settings) -> Runtime:
-    changed = app.settings.model_copy(update={"telegram_api_url": fake.base_url, **settings})
-    app.settings = changed
-    return Runtime(settings=changed, clock=app.clock, db=app.db, app=app)
+def app_on(fake: FakeTelegramAPI, app: CoreApp, **settings) -> CoreApp:
+    """The core app, set to talk to the fake Bot API."""
+    app.settings = app.settings.model_copy(
+        update={"telegram_api_url": fake.base_url, **settings}
+    )
+    return app
 
 
-def running(runtime: Runtime) -> contextlib.AbstractAsyncContextManager[asyncio.Event]:
-    return serving(lambda stop: run_telegram(runtime, stop))
+def running(app: CoreApp) -> contextlib.AbstractAsyncContextManager[asyncio.Event]:
+    return serving(lambda stop: TelegramChannel(app).serve(stop))
 
 
 @pytest.fixture
 async def bot(fake, app) -> AsyncIterator[FakeTelegramAPI]:
     """The bot polling the fake, until the test ends."""
-    async with running(runtime_on(fake, app)):
+    async with running(app_on(fake, app)):
         yield fake
 
 
@@ -140,9 +142,9 @@ async def test_a_long_reply_is_split_within_telegrams_limit(fake, app):
     from channels.telegram.adapter import deliver
     from channels.telegram.runner import make_bot
 
-    runtime = runtime_on(fake, app)
+    app_on(fake, app)
     fake.user_sends_text(USER, "hi")  # Telegram only lets a bot write to users who wrote first
-    bot = make_bot(runtime)
+    bot = make_bot(app.settings)
     paragraph = "Báo cáo <giai đoạn> 1 & 2. " * 40
     await deliver(bot, USER, Outcome([Reply("\n\n".join([paragraph] * 8))]))
     await bot.session.close()
@@ -162,7 +164,7 @@ async def test_a_429_is_waited_out_and_the_reply_arrives(bot, app, clock):
 
 async def test_an_unreachable_api_at_start_up_is_retried_not_fatal(fake, app):
     fake.set_unreachable(True)
-    async with running(runtime_on(fake, app)):
+    async with running(app_on(fake, app)):
         await asyncio.sleep(1.5)  # at least one failed getMe and a backoff
         fake.set_unreachable(False)
         reply = await asyncio.wait_for(ask(fake, "xin chào", user=555_004), 10)
@@ -172,7 +174,7 @@ async def test_an_unreachable_api_at_start_up_is_retried_not_fatal(fake, app):
 async def test_webhook_mode_checks_the_secret(fake, app, unused_tcp_port):
     # Telegram calls the public https address; the proxy forwards it to WEBHOOK_LISTEN.
     url = f"http://127.0.0.1:{unused_tcp_port}/tg"
-    runtime = runtime_on(
+    app_on(
         fake,
         app,
         webhook_url="https://bot.example.vn/tg",
@@ -190,7 +192,7 @@ async def test_webhook_mode_checks_the_secret(fake, app, unused_tcp_port):
         },
     }
     fake.user_sends_text(555_005, "(opens the chat)")  # so the chat exists for sendMessage
-    async with running(runtime):
+    async with running(app):
         await _until(lambda: fake.webhook is not None)
         assert fake.webhook["secret_token"] == "s3cret-s3cret"
         async with aiohttp.ClientSession() as http:
@@ -216,7 +218,7 @@ async def test_stopping_finishes_the_update_in_hand(fake, app):
         return Outcome([Reply("xong")])
 
     app.router.command("slow", slow, allowed=None)
-    async with running(runtime_on(fake, app)) as stop:
+    async with running(app_on(fake, app)) as stop:
         fake.user_sends_text(USER, "/slow")
         await asyncio.wait_for(started.wait(), 5)
         stop.set()  # the stop arrives while the update is being handled
@@ -338,12 +340,12 @@ async def test_a_document_sent_over_telegram_is_kept_with_the_report(bot, app, c
 
 
 async def test_the_outbox_sender_reports_what_telegram_answered(fake, app):
-    from bot.services.messaging.outbox import Delivery
+    from bot.channel import Delivery
     from channels.telegram.runner import make_bot
     from channels.telegram.sender import TelegramSender
 
     fake.user_sends_text(USER, "hi")  # a chat the bot may write to
-    bot = make_bot(runtime_on(fake, app))
+    bot = make_bot(app_on(fake, app).settings)
     sender = TelegramSender(bot)
     reminder = Reply("⏰ Nhắc hạn <báo cáo>", buttons=((Button("📝 Điền ngay", "open:1"),),))
 

@@ -19,21 +19,20 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from bot.app import CoreApp
+from bot.channel import Delivery
 from bot.db.models import Attachment, ChannelIdentity, Role, Submission
 from bot.events import FileRef, Reply
 from bot.forms.flow import REMOVAL, WORDS
 from bot.services.messaging import reminders
-from bot.services.messaging.outbox import Delivery
 from bot.text import fold
-from channels.zalo import options
 from channels.zalo.adapter import CHANNEL
-from channels.zalo.runner import ZaloBot, make_zalo_bot, run_zalo
+from channels.zalo.runner import ZaloChannel
 from channels.zalo.sender import ZaloSender
 from scheduler import Jobs
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import MAX_TEXT, FakeZaloAPI, SentMessage
 from tests.helpers import TEST_TOKEN, Person, RecordingSender, fill_in, issue_code, serving
-from thidua.runtime import Runtime
 
 ZALO_TOKEN = "2234567890:zalo-TEST-token-abcdefghijkl"
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -48,25 +47,25 @@ async def fake() -> AsyncIterator[FakeZaloAPI]:
         yield api
 
 
-def runtime_on(fake: FakeZaloAPI, app, **settings) -> Runtime:
-    changed = app.settings.model_copy(
+def app_on(fake: FakeZaloAPI, app: CoreApp, **settings) -> CoreApp:
+    """The core app, set to talk to the fake Zalo API."""
+    app.settings = app.settings.model_copy(
         update={"zalo_bot_token": SecretStr(ZALO_TOKEN), "zalo_api_url": fake.base_url, **settings}
     )
-    app.settings = changed
-    return Runtime(settings=changed, clock=app.clock, db=app.db, app=app)
+    return app
 
 
 @contextlib.asynccontextmanager
-async def running(runtime: Runtime) -> AsyncIterator[ZaloBot]:
-    bot = make_zalo_bot(runtime)
-    async with serving(lambda stop: run_zalo(bot, stop)):
-        yield bot
+async def running(app: CoreApp) -> AsyncIterator[ZaloChannel]:
+    channel = ZaloChannel(app)
+    async with serving(channel.serve):
+        yield channel
 
 
 @pytest.fixture
 async def zalo(fake, app) -> AsyncIterator[FakeZaloAPI]:
     """The bot polling the fake Zalo API until the test ends."""
-    async with running(runtime_on(fake, app)):
+    async with running(app_on(fake, app)):
         yield fake
 
 
@@ -89,7 +88,7 @@ class ZaloChat:
         return await self._answer()
 
     async def presses(self, payload: str) -> list[SentMessage]:
-        shown = await options.recall(self.app.db, CHANNEL, self.user)
+        shown = await self.app.recall_options(CHANNEL, self.user)
         return await self.says(str(shown.index(payload) + 1))
 
     async def _answer(self) -> list[SentMessage]:
@@ -162,11 +161,11 @@ async def test_a_registration_typed_over_zalo_with_a_photo_as_its_attachment(zal
 
 
 async def test_a_number_typed_after_a_restart_still_means_what_was_shown(fake, app, clock):
-    runtime = runtime_on(fake, app)
+    app_on(fake, app)
     chat = ZaloChat(fake, app)
-    async with running(runtime):
+    async with running(app):
         await bound(chat, app, clock)
-    async with running(runtime):
+    async with running(app):
         await fake.next_poll()
         await chat.says("4")  # 📅 Hạn nộp, as the menu showed before the restart
     assert "23:59 20/10/2016" in chat.text
@@ -217,7 +216,7 @@ async def test_a_document_is_refused_with_what_to_do_instead_in_their_language(z
 
 async def test_a_long_message_arrives_in_pieces_under_2000_characters(zalo, app):
     paragraphs = [f"{number}. " + "Nội dung thông báo của Sở. " * 12 for number in range(40)]
-    bot = make_zalo_bot(runtime_on(zalo, app))
+    bot = ZaloChannel(app_on(zalo, app))
     result = await ZaloSender(bot.output, per_second=50).send(USER, Reply("\n".join(paragraphs)))
 
     assert result.outcome is Delivery.SENT
@@ -229,11 +228,11 @@ async def test_a_long_message_arrives_in_pieces_under_2000_characters(zalo, app)
 
 async def test_a_chart_is_a_photo_served_by_the_bot_when_a_public_url_is_set(fake, app, clock):
     port = _free_port()
-    runtime = runtime_on(
+    app_on(
         fake, app, public_url=f"http://127.0.0.1:{port}", zalo_listen=f"127.0.0.1:{port}"
     )
     chat = ZaloChat(fake, app)
-    async with running(runtime):
+    async with running(app):
         await bound(chat, app, clock, Role.OFFICE)
         await chat.says("/progress")
     [chart] = [message for message in chat.last if message.photo is not None]
@@ -252,9 +251,8 @@ async def test_a_reminder_reaches_a_zalo_member_through_the_outbox(zalo, app, cl
     chat = ZaloChat(zalo, app)
     await bound(chat, app, clock)
     clock.set(clock.now().replace(day=6))  # 14 days before the phase-1 report
-    bot = make_zalo_bot(runtime_on(zalo, app))
-    runtime = Runtime(settings=app.settings, clock=clock, db=app.db, app=app)
-    jobs = Jobs(runtime, {CHANNEL: ZaloSender(bot.output, per_second=20)})
+    bot = ZaloChannel(app_on(zalo, app))
+    jobs = Jobs(app.db, clock, app.settings.zone, {CHANNEL: ZaloSender(bot.output, per_second=20)})
 
     async with app.db.unit_of_work() as session:
         assert await reminders.send_due(session, clock.now(), app.settings.zone)
@@ -273,9 +271,8 @@ async def test_a_broadcast_reaches_a_zalo_member_in_parts_under_zalos_limit(zalo
     office = Person.new(app)  # on Telegram
     await office.says(f"/start {await issue_code(app.db, clock, Role.OFFICE)}")
     telegram = RecordingSender()
-    zalo_sender = ZaloSender(make_zalo_bot(runtime_on(zalo, app)).output, per_second=50)
-    runtime = Runtime(settings=app.settings, clock=clock, db=app.db, app=app)
-    jobs = Jobs(runtime, {CHANNEL: zalo_sender, "telegram": telegram})
+    zalo_sender = ZaloSender(ZaloChannel(app_on(zalo, app)).output, per_second=50)
+    jobs = Jobs(app.db, clock, app.settings.zone, {CHANNEL: zalo_sender, "telegram": telegram})
     paragraphs = [f"Mục {n}: các đơn vị rà soát hồ sơ thi đua trước hạn. " * 6 for n in range(8)]
     announcement = "\n\n".join(paragraphs)
 
@@ -293,7 +290,7 @@ async def test_a_broadcast_reaches_a_zalo_member_in_parts_under_zalos_limit(zalo
 
 
 async def test_the_outbox_sends_to_zalo_at_zalos_own_pace(zalo, app):
-    bot = make_zalo_bot(runtime_on(zalo, app))
+    bot = ZaloChannel(app_on(zalo, app))
     sender = ZaloSender(bot.output, per_second=10)
     started = time.monotonic()
     for number in range(4):
@@ -307,8 +304,8 @@ async def test_a_blocked_zalo_member_is_marked_unreachable(zalo, app, clock):
     await bound(chat, app, clock)
     zalo.block(USER)
     clock.set(clock.now().replace(day=6))
-    bot = make_zalo_bot(runtime_on(zalo, app))
-    jobs = Jobs(Runtime(app.settings, clock, app.db, app), {CHANNEL: ZaloSender(bot.output, 20)})
+    bot = ZaloChannel(app_on(zalo, app))
+    jobs = Jobs(app.db, clock, app.settings.zone, {CHANNEL: ZaloSender(bot.output, 20)})
     async with app.db.unit_of_work() as session:
         await reminders.send_due(session, clock.now(), app.settings.zone)
 
@@ -322,7 +319,7 @@ async def test_a_blocked_zalo_member_is_marked_unreachable(zalo, app, clock):
 
 async def test_a_flooded_send_is_retried_later(zalo, app):
     zalo.fail_next("sendMessage", 429)
-    bot = make_zalo_bot(runtime_on(zalo, app))
+    bot = ZaloChannel(app_on(zalo, app))
     result = await ZaloSender(bot.output, per_second=20).send(USER, Reply("Thông báo"))
     assert result.outcome is Delivery.RETRY
     assert zalo.sent == []
@@ -331,7 +328,7 @@ async def test_a_flooded_send_is_retried_later(zalo, app):
 async def test_idle_polls_and_failures_are_waited_out_without_logging_the_token(fake, app, caplog):
     caplog.set_level(logging.DEBUG)
     fake.fail_next("getUpdates", 502)
-    async with running(runtime_on(fake, app)):
+    async with running(app_on(fake, app)):
         await _until(lambda: fake.idle_polls >= 2)
         chat = ZaloChat(fake, app)
         await chat.says("Xin chào")  # still polling after a 502 and the idle 408s
@@ -343,14 +340,14 @@ async def test_idle_polls_and_failures_are_waited_out_without_logging_the_token(
 @pytest.fixture
 async def webhook(fake, app) -> AsyncIterator[str]:
     port = _free_port()
-    runtime = runtime_on(
+    app_on(
         fake,
         app,
         zalo_webhook_url="https://bot.example.vn/zalo/hook",
         zalo_webhook_secret=SecretStr("s3cret-for-zalo-hook"),
         zalo_listen=f"127.0.0.1:{port}",
     )
-    async with running(runtime):
+    async with running(app):
         await _until(lambda: fake.webhook is not None)
         yield f"http://127.0.0.1:{port}/zalo/hook"
 

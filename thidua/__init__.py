@@ -1,0 +1,1 @@
+"""thidua-bot's composition root: the ``thidua`` command and the runtime it assembles."""

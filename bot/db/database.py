@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db import inline_sqlite
+
+# Both dialects spell "insert, unless the key is there" (ON CONFLICT) the same way.
+DIALECT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 # aiosqlite: writers queue behind SQLite's lock instead of failing at once under load.
 _SQLITE_PATIENCE: dict[str, Any] = {"connect_args": {"timeout": 30}}
@@ -89,6 +93,11 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
         await self._reader_engine.dispose()
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """The INSERT of the session's dialect, which knows ``on_conflict_do_nothing/update``."""
+    return DIALECT_INSERTS[session.bind.dialect.name]
 
 
 def _engine_options(url: str) -> dict[str, Any]:

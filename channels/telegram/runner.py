@@ -38,9 +38,11 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.app import CoreApp
-from bot.config import SettingsError
-from bot.events import Incoming, Outcome
+from bot.channel import Background, running_alongside
+from bot.config import Settings, SettingsError
+from bot.events import FileRef, Incoming, Outcome
 from channels import backoff
+from channels.lifecycle import freeze_start_up_heap, stop_on_signals
 from channels.telegram.adapter import (
     CHANNEL,
     deliver,
@@ -50,13 +52,7 @@ from channels.telegram.adapter import (
     notice_text,
 )
 from channels.telegram.commands import published_commands
-from thidua.runtime import (
-    Background,
-    Runtime,
-    freeze_start_up_heap,
-    running_alongside,
-    stop_on_signals,
-)
+from channels.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +100,7 @@ class InFlight:
             log.warning("shutdown: %s update(s) still in hand; not waiting longer", self._count)
 
 
-def make_bot(runtime: Runtime) -> Bot:
-    settings = runtime.settings
+def make_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     # No parse mode: the core's replies are plain text, so Telegram takes them literally and
     # there is no markup to escape, or to get wrong.
@@ -166,41 +161,49 @@ retry_until_reachable = partial(
 )
 
 
-async def run_telegram(
-    runtime: Runtime,
-    stop: asyncio.Event | None = None,
-    *,
-    bot: Bot | None = None,
-    alongside: Sequence[Background] = (),
-) -> None:
-    """Serve until ``stop`` is set (by default: until SIGTERM or SIGINT)."""
-    inflight = InFlight()
-    bot = bot or make_bot(runtime)
-    runtime.app.file_readers[CHANNEL] = partial(download, bot)
-    dispatcher = make_dispatcher(runtime.app, inflight)
-    stop = stop or stop_on_signals()
-    publishing = None
-    try:
-        if not await retry_until_reachable("getMe", bot.me, stop):
-            return
-        freeze_start_up_heap()
-        async with running_alongside(alongside):
-            # The command menu is cosmetic: publish it beside serving, not before it.
-            publishing = asyncio.create_task(_publish_commands(bot, runtime, stop))
-            if runtime.settings.webhook_url:
-                await _serve_webhook(bot, dispatcher, runtime, stop)
-            else:
-                await _poll(bot, dispatcher, stop)
-            await inflight.drain()
-    finally:
-        if publishing is not None:
-            publishing.cancel()
-        await bot.session.close()
-        log.info("stopped")
+class TelegramChannel:
+    """The bot on Telegram (see bot.channel.Channel)."""
+
+    name = CHANNEL
+
+    def __init__(self, app: CoreApp, bot: Bot | None = None) -> None:
+        self.app = app
+        self.bot = bot or make_bot(app.settings)
+        self.sender = TelegramSender(self.bot)
+        app.attach(self)
+
+    async def read_file(self, file: FileRef) -> bytes:
+        return await download(self.bot, file)
+
+    async def serve(
+        self, stop: asyncio.Event | None = None, alongside: Sequence[Background] = ()
+    ) -> None:
+        """Serve until ``stop`` is set (by default: until SIGTERM or SIGINT)."""
+        app, bot, inflight = self.app, self.bot, InFlight()
+        dispatcher = make_dispatcher(app, inflight)
+        stop = stop or stop_on_signals()
+        publishing = None
+        try:
+            if not await retry_until_reachable("getMe", bot.me, stop):
+                return
+            freeze_start_up_heap()
+            async with running_alongside(alongside):
+                # The command menu is cosmetic: publish it beside serving, not before it.
+                publishing = asyncio.create_task(_publish_commands(bot, app, stop))
+                if app.settings.webhook_url:
+                    await _serve_webhook(bot, dispatcher, app.settings, stop)
+                else:
+                    await _poll(bot, dispatcher, stop)
+                await inflight.drain()
+        finally:
+            if publishing is not None:
+                publishing.cancel()
+            await bot.session.close()
+            log.info("stopped")
 
 
-async def _publish_commands(bot: Bot, runtime: Runtime, stop: asyncio.Event) -> None:
-    for language, items in published_commands(runtime.app).items():
+async def _publish_commands(bot: Bot, app: CoreApp, stop: asyncio.Event) -> None:
+    for language, items in published_commands(app).items():
         menu = [BotCommand(command=name, description=text) for name, text in items]
         publish = lambda m=menu, lang=language: bot.set_my_commands(m, language_code=lang)  # noqa: E731
         await retry_until_reachable("setMyCommands", publish, stop)
@@ -224,9 +227,8 @@ async def _poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
 
 
 async def _serve_webhook(
-    bot: Bot, dispatcher: Dispatcher, runtime: Runtime, stop: asyncio.Event
+    bot: Bot, dispatcher: Dispatcher, settings: Settings, stop: asyncio.Event
 ) -> None:
-    settings = runtime.settings
     path = urlsplit(settings.webhook_url).path or "/"
     secret = settings.webhook_secret.get_secret_value()
     app = web.Application()

@@ -16,8 +16,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import Message
 
+from bot.channel import Delivery, SendResult
 from bot.events import Reply
-from bot.services.messaging.outbox import Delivery, SendResult
 from channels.pacing import Pacer
 from channels.telegram.adapter import outgoing, render
 

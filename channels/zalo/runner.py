@@ -21,16 +21,15 @@ from weakref import WeakValueDictionary
 from aiohttp import web
 
 from bot.app import CoreApp
-from bot.db.repositories import PeopleRepository
+from bot.channel import Background, running_alongside
 from bot.events import FileRef, Incoming, Outcome, Reply
 from channels import backoff
+from channels.lifecycle import freeze_start_up_heap
 from channels.numbered import pressed
-from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
 from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from channels.zalo.photos import ROUTE, ChartLinks
-from channels.zalo.sender import ZaloOutput
-from thidua.runtime import Background, Runtime, freeze_start_up_heap, running_alongside
+from channels.zalo.sender import ZaloOutput, ZaloSender
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +38,29 @@ SHUTDOWN_GRACE_SECONDS = 8.0
 REPLY_ATTEMPTS = 4
 
 
-class ZaloBot:
-    """Updates in, answers out: what polling and the webhook share."""
+class ZaloChannel:
+    """The bot on Zalo (see bot.channel.Channel): updates in, answers out, whether they come
+    by polling or by the webhook."""
 
-    def __init__(self, app: CoreApp, client: ZaloClient, charts: ChartLinks | None) -> None:
+    name = CHANNEL
+
+    def __init__(self, app: CoreApp) -> None:
+        settings = app.settings
+        client = ZaloClient(settings.require_zalo().get_secret_value(), settings.zalo_api_url)
+        charts = ChartLinks(settings.public_url, app.clock) if settings.public_url else None
         self.app = app
         self.output = ZaloOutput(client, app, charts)
+        self.sender = ZaloSender(self.output, settings.zalo_messages_per_second)
         self._chat_locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
-        app.file_readers[CHANNEL] = self._read_photo
+        app.attach(self)
+
+    async def serve(self, stop: asyncio.Event, alongside: Sequence[Background] = ()) -> None:
+        """Serve Zalo until ``stop`` is set."""
+        await _serve(self, stop, alongside)
+
+    async def read_file(self, file: FileRef) -> bytes:
+        """A photo a person sent, from Zalo's CDN."""
+        return await self.output.client.fetch(file.file_ref)
 
     async def handle(self, body: Any) -> None:
         """Never raises: one bad update must not stop polling or fail the webhook."""
@@ -84,16 +98,13 @@ class ZaloBot:
         """A typed number stands for the option it was shown against, as a press would."""
         if not (event.text and event.text.strip().isdigit()):
             return event
-        shown = await options.recall(self.app.db, CHANNEL, event.identity.chat_id)
+        shown = await self.app.recall_options(CHANNEL, event.identity.chat_id)
         payload = pressed(event.text, shown)
         return replace(event, text=None, payload=payload) if payload else event
 
     async def _explain_files(self, event: Incoming) -> None:
         """In the person's language: the core never sees this event, so the channel asks."""
-        async with self.app.db.reading() as session:
-            account = await PeopleRepository(session).identity(CHANNEL, event.identity.user_id)
-            locale = account.person.locale if account else self.app.guess_locale(event.identity)
-        _ = self.app.translator(locale)
+        _ = self.app.translator(await self.app.locale_of(event.identity))
         await self._show(event, Outcome([Reply(_(FILES_ON_ZALO))]))
 
     async def _show(self, event: Incoming, outcome: Outcome) -> None:
@@ -104,21 +115,8 @@ class ZaloBot:
         except (ZaloError, ZaloUnreachable) as error:
             log.warning("Zalo answer dropped: %s", error)
 
-    async def _read_photo(self, file: FileRef) -> bytes:
-        return await self.output.client.fetch(file.file_ref)
 
-
-def make_zalo_bot(runtime: Runtime) -> ZaloBot:
-    settings = runtime.settings
-    client = ZaloClient(settings.require_zalo().get_secret_value(), settings.zalo_api_url)
-    charts = ChartLinks(settings.public_url, runtime.clock) if settings.public_url else None
-    return ZaloBot(runtime.app, client, charts)
-
-
-async def run_zalo(
-    bot: ZaloBot, stop: asyncio.Event, *, alongside: Sequence[Background] = ()
-) -> None:
-    """Serve Zalo until ``stop`` is set."""
+async def _serve(bot: ZaloChannel, stop: asyncio.Event, alongside: Sequence[Background]) -> None:
     settings = bot.app.settings
     client = bot.output.client
     web_runner = None
@@ -146,7 +144,7 @@ retry_until_reachable = partial(
 )
 
 
-async def _poll(bot: ZaloBot, stop: asyncio.Event) -> None:
+async def _poll(bot: ZaloChannel, stop: asyncio.Event) -> None:
     client = bot.output.client
     if not await retry_until_reachable("deleteWebhook", client.delete_webhook, stop):
         return
@@ -188,7 +186,7 @@ async def _drain(in_hand: set[asyncio.Task]) -> None:
         log.warning("shutdown: %s Zalo update(s) still in hand; not waiting longer", len(late))
 
 
-async def _serve_http(bot: ZaloBot) -> web.AppRunner:
+async def _serve_http(bot: ZaloChannel) -> web.AppRunner:
     settings, charts = bot.app.settings, bot.output.charts
     app = web.Application()
     if settings.zalo_webhook_url:
@@ -205,7 +203,9 @@ async def _serve_http(bot: ZaloBot) -> web.AppRunner:
     return runner
 
 
-def webhook_handler(bot: ZaloBot, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+def webhook_handler(
+    bot: ZaloChannel, secret: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
@@ -222,7 +222,7 @@ def webhook_handler(bot: ZaloBot, secret: str) -> Callable[[web.Request], Awaita
     return receive
 
 
-async def _await_webhook(bot: ZaloBot, stop: asyncio.Event) -> None:
+async def _await_webhook(bot: ZaloChannel, stop: asyncio.Event) -> None:
     settings = bot.app.settings
     secret = settings.zalo_webhook_secret.get_secret_value()
     register = lambda: bot.output.client.set_webhook(settings.zalo_webhook_url, secret)  # noqa: E731

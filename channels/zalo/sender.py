@@ -9,10 +9,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.app import CoreApp
+from bot.channel import Delivery, SendResult
 from bot.events import Reply
-from bot.services.messaging.outbox import Delivery, SendResult
 from channels.numbered import number_options
-from channels.zalo import options
 from channels.zalo.adapter import CHANNEL, Outgoing, outgoing
 from channels.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from channels.zalo.photos import ChartLinks
@@ -38,8 +37,7 @@ class ZaloOutput:
         remembered for the chat, so that a typed number finds its button after a restart."""
         numbered = number_options(replies)
         if numbered.replaces_options:
-            now = self.app.clock.now()
-            await options.remember(self.app.db, CHANNEL, chat_id, numbered.payloads, now)
+            await self.app.remember_options(CHANNEL, chat_id, numbered.payloads)
         # Only notes of the channel itself are translated here, in the deployment's language.
         t = self.app.translator(self.app.settings.default_locale)
         return [

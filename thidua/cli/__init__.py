@@ -1,8 +1,7 @@
-"""The ``thidua`` command (also ``python -m bot``).
-
-:mod:`bot.cli.running` is the composition root: it alone imports the channels, so the core never
-depends on a transport. Bad input ends with one line on stderr and exit code 2; tokens are never
-printed.
+"""The ``thidua`` command (also ``python -m thidua`` and ``python -m bot``): one module per
+command group. With :mod:`thidua.runtime` it is the composition root, the one place that knows
+every layer: ``thidua run`` and ``thidua sandbox`` make the channels for the core. Bad input ends
+with one line on stderr and exit code 2; tokens are never printed.
 """
 
 from __future__ import annotations
@@ -17,8 +16,19 @@ from bot.i18n import CatalogMissingError
 from bot.plan import PlanError
 from bot.services.setup.invites import InviteError
 from bot.services.setup.units_import import UnitImportError
-from thidua.cli import admin, awards, reports, running
-from thidua.cli.arguments import UsageError
+from thidua.cli import (
+    awards,
+    database,
+    export,
+    invites,
+    people,
+    plan,
+    reminders,
+    run,
+    sandbox,
+    units,
+)
+from thidua.cli.common import UsageError
 
 EXIT_BAD_INPUT = 2
 EXPECTED_ERRORS = (
@@ -58,8 +68,6 @@ def _parser() -> argparse.ArgumentParser:
         prog="thidua", description="thidua-bot: emulation registration and reporting bot."
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    running.add_commands(sub)
-    admin.add_commands(sub)
-    awards.add_commands(sub)
-    reports.add_commands(sub)
+    for group in (run, sandbox, database, plan, units, invites, people, reminders, awards, export):
+        group.add_commands(sub)
     return parser

@@ -6,18 +6,16 @@ import argparse
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.db.repositories import UnitRepository
 from bot.services.awards.importing import import_awards
 from bot.services.awards.register import list_awards
-from thidua.cli import arguments
-from thidua.cli.admin import CLI_ACTOR, with_database
+from bot.services.setup import units
+from thidua.cli import common
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("awards", help="awards recorded from decisions")
-    actions = parser.add_subparsers(required=True, metavar="ACTION")
+    actions = common.actions(sub.add_parser("awards", help="awards recorded from decisions"))
     load = actions.add_parser("import", help="record the awards of a CSV or XLSX file of decisions")
-    load.add_argument("file", type=arguments.existing_file)
+    load.add_argument("file", type=common.existing_file)
     load.set_defaults(command=awards_import)
     listing = actions.add_parser("list", help="recorded awards, oldest decision first")
     listing.add_argument("--unit", help="only this unit's awards (its code)")
@@ -25,12 +23,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 async def awards_import(args: argparse.Namespace, settings: Settings) -> None:
-    _ = arguments.translator(settings)
+    _ = common.translator(settings)
 
     async def work(session):
-        return await import_awards(session, SystemClock(), args.file, _, actor=CLI_ACTOR)
+        return await import_awards(session, SystemClock(), args.file, _, actor=common.CLI_ACTOR)
 
-    summary = await with_database(settings, work)
+    summary = await common.with_database(settings, work)
     print(summary.describe(_))
 
 
@@ -38,9 +36,9 @@ async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         unit_id = None
         if args.unit:
-            unit = await UnitRepository(session).by_code(args.unit.upper())
+            unit = await units.by_code(session, args.unit.upper())
             if unit is None:
-                raise arguments.UsageError(f"unknown unit {args.unit}")
+                raise common.UsageError(f"unknown unit {args.unit}")
             unit_id = unit.id
         for award, award_type, unit in await list_awards(session, unit_id):
             kind = "collective" if award.collective else "individual"
@@ -49,4 +47,4 @@ async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
                 f"{unit.code}\t{kind}\t{award.recipient_name}"
             )
 
-    await with_database(settings, work)
+    await common.with_database(settings, work)

@@ -34,11 +34,11 @@ from bot.db.models import (
 from bot.events import Reply
 from bot.i18n import N_, Translator
 from bot.services.messaging.outbox import enqueue
-from bot.services.messaging.reminders import owing_query
+from bot.services.obligations.owing import owing_query
+from bot.services.setup.units import DISTRICT_OFFICE
 
 KINDS = ("all", "block", "district", "model", "missing", "council")
 BLOCKS = ("district", "so_direct")
-DISTRICT_OFFICE = "district_office"
 UNREACHABLE_LISTED = 50
 
 

@@ -13,7 +13,7 @@ from bot.db.repositories import PlanRepository
 from bot.events import Reply
 from bot.i18n import N_, Translator
 from bot.services.messaging.outbox import enqueue
-from bot.services.messaging.reminders import owing_units
+from bot.services.obligations.owing import owing_units
 
 UNITS_LISTED = 15
 

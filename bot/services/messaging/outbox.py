@@ -3,7 +3,8 @@
 A message is written once under a unique key, then claimed, sent and recorded (:func:`claim`,
 :func:`deliver_claimed`; :func:`deliver_due` does both for what is due now): a crash loses
 nothing, and a message recorded as sent is never sent again. Each channel supplies a
-:class:`Sender` that paces itself to its platform's limits and reports what the platform said.
+:class:`bot.channel.Sender` that paces itself to its platform's limits and reports what the
+platform said.
 
 Exactly once, and where it cannot be: a message is marked sent in the transaction right after
 the platform's answer. A process killed between the platform accepting a message and that
@@ -15,26 +16,24 @@ an announcement lost is worse than one doubled. A kill at any other moment doubl
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from bot.channel import Delivery, Sender, SendResult
 from bot.clock import Clock
-from bot.db.database import Database
+from bot.db.database import Database, insert_for
 from bot.db.models import ChannelIdentity, OutboxMessage, OutboxStatus
 from bot.events import Reply
 
 log = logging.getLogger(__name__)
 
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # 1 s, 2 s, 4 s ... : about half an hour of a platform outage before a message is given up.
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=1)
@@ -42,34 +41,6 @@ LONGEST_RETRY = timedelta(hours=1)
 # While one worker sends a message, others leave it alone. A sender elected after a crash
 # takes back at once what the dead one held (release_claimed); the lease is for the rest.
 SEND_LEASE = timedelta(minutes=5)
-
-
-class Delivery(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"  # the platform asked to wait (429) or failed for now (5xx, timeout)
-    BLOCKED = "blocked"  # the person blocked the bot (403): stop trying
-
-
-@dataclass(frozen=True)
-class SendResult:
-    outcome: Delivery
-    retry_after: float | None = None
-    error: str | None = None
-    # How many parts of a long text are out in all (a retry goes on from there).
-    parts_sent: int = 0
-    # The platform's id of the (last) message sent, to edit it later.
-    message_ref: str | None = None
-
-
-class Sender(Protocol):
-    """A channel's delivery. ``edit`` is called only when ``can_edit``: a channel that cannot
-    edit a message it sent (Zalo) gets no live progress, only the report at the end."""
-
-    can_edit: bool
-
-    async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult: ...
-
-    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> SendResult: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +91,7 @@ async def enqueue(
     ]
     if not rows:
         return 0
-    insert = INSERTS[session.bind.dialect.name](OutboxMessage)
+    insert = insert_for(session)(OutboxMessage)
     # RETURNING lists only the rows actually inserted: the ones whose key was new.
     added = await session.scalars(
         insert.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id),

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import (
     ChannelIdentity,
     Deadline,
-    ModelAssignment,
     Person,
     Role,
     RoleGrant,
@@ -100,16 +99,6 @@ async def send_due(session: AsyncSession, now: datetime, zone: ZoneInfo) -> int:
     return await enqueue(session, rendered(planned, now, zone), now)
 
 
-def owing_query(deadline: Deadline):
-    """The ids of the units in the deadline's audience without a submission that counts
-    (returned = owing), as a query other queries can use."""
-    return audience_query(deadline).where(_unit_id(deadline).not_in(done_query(deadline)))
-
-
-async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
-    return set(await session.scalars(owing_query(deadline)))
-
-
 async def recipients(
     session: AsyncSession, deadline: Deadline, slot: datetime
 ) -> list[PlannedReminder]:
@@ -136,11 +125,6 @@ async def recipients(
         )
     )
     return [PlannedReminder(deadline, slot, *row) for row in rows]
-
-
-def _unit_id(deadline: Deadline):
-    """The unit-id column of the audience query (Unit.id, or the model assignment's)."""
-    return Unit.id if deadline.audience != "models" else ModelAssignment.unit_id
 
 
 UNIT_PLACEHOLDER = "\x00unit\x00"  # cannot occur in a unit's name

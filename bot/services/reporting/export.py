@@ -40,8 +40,8 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice, Date, Field, Group, Integer
 from bot.i18n import N_, Translator
 from bot.services.awards.quotas import QuotaLine, progress
-from bot.services.messaging.reminders import owing_units
 from bot.services.obligations.deadlines import school_year_of
+from bot.services.obligations.owing import owing_units
 from bot.services.reporting.drafts import FormEnv
 
 DATE = "dd/mm/yyyy"

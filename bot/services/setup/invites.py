@@ -92,6 +92,24 @@ async def create_invite(
     return await _issue(session, clock.now(), role=role, unit=unit, created_by=created_by, ttl=ttl)
 
 
+async def invite_unless_bound(
+    session: AsyncSession,
+    clock: Clock,
+    *,
+    channel: str,
+    user_id: str,
+    role: Role,
+    unit_code: str | None,
+    ttl: timedelta,
+) -> IssuedInvite | None:
+    """A code for an app not bound yet (the sandbox's personas); None when it is bound."""
+    if await PeopleRepository(session).identity(channel, user_id) is not None:
+        return None
+    return await create_invite(
+        session, clock, role=role, unit_code=unit_code, created_by=channel, ttl=ttl
+    )
+
+
 async def create_link_code(session: AsyncSession, clock: Clock, person: Person) -> IssuedInvite:
     """A code for the person's other app (Zalo, Telegram): typed there, it joins that account
     to this person. An invite the person made is one only they can be given."""

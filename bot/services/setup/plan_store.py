@@ -1,6 +1,7 @@
-"""Writes a validated plan into the database, updating in place so ids stay stable.
+"""The plan in the database: the active one, and writing a validated plan in place.
 
-Submissions point at deadlines by id; reloading an edited plan file must not orphan them.
+Updating in place keeps ids stable: submissions point at deadlines by id, and reloading an
+edited plan file must not orphan them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,26 @@ from bot.clock import Clock
 from bot.db import audit
 from bot.db.models import AwardType, Deadline, PilotModel, Plan, Target
 from bot.db.repositories import PlanRepository, UnitRepository
+
+
+async def ensure_a_plan(session: AsyncSession, clock: Clock) -> None:
+    """A fresh database starts on the shipped plan; a loaded plan is never replaced here."""
+    if await PlanRepository(session).active() is None:
+        await store_plan(session, plan_schema.load_plan(), clock, actor="startup")
+
+
+async def active_plan(session: AsyncSession) -> Plan | None:
+    """The plan the bot runs on: the one loaded last."""
+    return await PlanRepository(session).active()
+
+
+async def active_plan_spec(session: AsyncSession) -> plan_schema.Plan | None:
+    """The active plan as its file declared it (validated again), or None."""
+    record = await active_plan(session)
+    if record is None:
+        return None
+    await session.refresh(record, ["source"])
+    return plan_schema.Plan.model_validate(record.source)
 
 
 async def store_plan(

@@ -21,11 +21,11 @@ from bot.db import audit
 from bot.db.models import Unit
 from bot.db.repositories import UnitRepository
 from bot.services.documents.spreadsheets import Column, SpreadsheetError, key, read_sheet
+from bot.services.setup.units import CENTRE, DEPARTMENT, DISTRICT_OFFICE, SCHOOL
 
 # The name the command line and callers have always known the importer's error by.
 UnitImportError = SpreadsheetError
 
-DEPARTMENT, DISTRICT_OFFICE, SCHOOL, CENTRE = "department", "district_office", "school", "centre"
 DISTRICT, SO_DIRECT = "district", "so_direct"
 CODE_SHAPE = re.compile(r"[A-Z0-9-]+")
 MAX_CODE_LENGTH, MAX_NAME_LENGTH = 64, 255  # the widths of the units table's columns

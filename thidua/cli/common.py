@@ -1,14 +1,24 @@
-"""Argument types shared by the subcommands: each rejects bad input with a one-line reason."""
+"""What the subcommands share: argument types that reject bad input with a one-line reason,
+the CLI's language, and one unit of work per command."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.db.models import Role
 from bot.i18n import Translator
+from thidua.runtime import open_database
+
+# Who the audit log names for what a command did.
+CLI_ACTOR = "cli"
+T = TypeVar("T")
 
 
 class UsageError(ValueError):
@@ -39,3 +49,18 @@ def days(value: str) -> timedelta:
 def translator(settings: Settings) -> Translator:
     """The CLI speaks the deployment's default language."""
     return Translator(settings.default_locale, settings.zone)
+
+
+def actions(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    """A command group's actions (``thidua plan load``, ``thidua plan show``...)."""
+    return parser.add_subparsers(required=True, metavar="ACTION")
+
+
+async def with_database(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``work(session)`` in one unit of work: all of a command's changes are kept, or none."""
+    db = await open_database(settings)
+    try:
+        async with db.unit_of_work() as session:
+            return await work(session)
+    finally:
+        await db.dispose()

@@ -1,4 +1,4 @@
-"""Subcommands that hand the office its data: ``thidua export``."""
+"""``thidua export --out FILE.xlsx``: the office's workbook."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.services.reporting.export import build_workbook
-from thidua.cli import arguments
-from thidua.cli.admin import with_database
+from thidua.cli import common
 
 XLSX = ".xlsx"
 
@@ -28,14 +27,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
     out = _checked_output(args.out)
-    _ = arguments.translator(settings)
-    exported = await with_database(
+    _ = common.translator(settings)
+    exported = await common.with_database(
         settings, lambda session: build_workbook(session, SystemClock(), _)
     )
     try:
         out.write_bytes(exported.content)
     except OSError as error:  # e.g. the file is open in Excel, which locks it on Windows
-        raise arguments.UsageError(f"--out: cannot write {out}: {error.strerror}") from None
+        raise common.UsageError(f"--out: cannot write {out}: {error.strerror}") from None
     size = max(1, len(exported.content) // 1024)
     print(_("Workbook written: {path} ({size} KB)", path=out, size=size))
     counts = " · ".join(f"{title} {rows}" for title, rows in exported.row_counts.items())
@@ -45,9 +44,9 @@ async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
 def _checked_output(path: Path) -> Path:
     """Refused before the export runs, so a typo costs nothing."""
     if path.suffix.lower() != XLSX:
-        raise arguments.UsageError(f"--out: {path} should end in {XLSX}, for Excel to open it")
+        raise common.UsageError(f"--out: {path} should end in {XLSX}, for Excel to open it")
     if path.is_dir():
-        raise arguments.UsageError(f"--out: {path} is a directory")
+        raise common.UsageError(f"--out: {path} is a directory")
     if not path.parent.is_dir():
-        raise arguments.UsageError(f"--out: no such directory: {path.parent}")
+        raise common.UsageError(f"--out: no such directory: {path.parent}")
     return path

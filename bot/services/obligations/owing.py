@@ -1,0 +1,29 @@
+"""Who still owes a deadline: the units of its audience without a submission that counts.
+
+A submission the office returned for revision does not count. The digest, a broadcast to the
+units missing a deadline, /models and the export ask this query; reminders join its two
+pieces (the audience, the submissions that count) into their own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Deadline, ModelAssignment, Unit
+from bot.db.repositories.plan import audience_query, done_query
+
+
+def owing_query(deadline: Deadline) -> Select[tuple[int]]:
+    """The ids of the units in the deadline's audience without a submission that counts
+    (returned = owing), as a query other queries can use."""
+    return audience_query(deadline).where(_unit_id(deadline).not_in(done_query(deadline)))
+
+
+async def owing_units(session: AsyncSession, deadline: Deadline) -> set[int]:
+    return set(await session.scalars(owing_query(deadline)))
+
+
+def _unit_id(deadline: Deadline):
+    """The unit-id column of the audience query (Unit.id, or the model assignment's)."""
+    return Unit.id if deadline.audience != "models" else ModelAssignment.unit_id
