@@ -88,9 +88,7 @@ async def test_a_restart_in_the_middle_sends_nothing_twice(app, clock, jobs, set
     await jobs.remind()  # what a start-up runs at once, right after the 08:00 slot
 
     restarted_db = Database(settings.database_url)
-    restarted = Jobs(
-        restarted_db, clock, settings.zone, {"telegram": sender}
-    )
+    restarted = Jobs(restarted_db, clock, settings.zone, {"telegram": sender})
     await restarted.remind()
     await restarted.deliver()
     await run_until(restarted, clock, THE_21ST)

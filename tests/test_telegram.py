@@ -38,9 +38,7 @@ async def fake() -> AsyncIterator[FakeTelegramAPI]:
 
 def app_on(fake: FakeTelegramAPI, app: CoreApp, **settings) -> CoreApp:
     """The core app, set to talk to the fake Bot API."""
-    app.settings = app.settings.model_copy(
-        update={"telegram_api_url": fake.base_url, **settings}
-    )
+    app.settings = app.settings.model_copy(update={"telegram_api_url": fake.base_url, **settings})
     return app
 
 

@@ -228,9 +228,7 @@ async def test_a_long_message_arrives_in_pieces_under_2000_characters(zalo, app)
 
 async def test_a_chart_is_a_photo_served_by_the_bot_when_a_public_url_is_set(fake, app, clock):
     port = _free_port()
-    app_on(
-        fake, app, public_url=f"http://127.0.0.1:{port}", zalo_listen=f"127.0.0.1:{port}"
-    )
+    app_on(fake, app, public_url=f"http://127.0.0.1:{port}", zalo_listen=f"127.0.0.1:{port}")
     chat = ZaloChat(fake, app)
     async with running(app):
         await bound(chat, app, clock, Role.OFFICE)
