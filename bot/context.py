@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db import audit
 from bot.db.models import ChannelIdentity, Person, Role, Unit
 from bot.events import FileRef, Identity
 from bot.i18n import Translator
@@ -53,6 +54,11 @@ class Context:
     @property
     def person_id(self) -> int | None:
         return self.account.person_id if self.account else None
+
+    @property
+    def actor(self) -> str:
+        """The person as the audit log names who did something."""
+        return audit.person_actor(self.account.person_id)
 
     @property
     def roles(self) -> set[Role]:

@@ -1,10 +1,13 @@
-"""Channel-neutral conversation handlers, one module per feature."""
+"""Channel-neutral conversation handlers, one module per feature; ``common`` is the chat kit
+they share. A handler takes the event and its context and answers with an outcome, calling
+services for everything it reads or changes."""
 
 from bot.routing import Router
 from handlers import (
     answers,
     awards,
     broadcast,
+    common,
     deadlines,
     export,
     forms,
@@ -42,6 +45,6 @@ def build_router() -> Router:
     router.fallbacks(
         text=answers.answer,
         unknown_person=onboarding.explain_invites,
-        refused=menu.refused,
+        refused=common.refused,
     )
     return router

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db.repositories import OfficeDraftRepository
 from bot.events import Incoming, Outcome
 from bot.routing import OFFICE_ONLY
+from bot.services.awards import recording
+from bot.services.messaging.broadcast import COMPOSITION
+from bot.services.reporting import office_drafts
+from bot.services.reporting.review import RETURN
 from handlers import awards, broadcast, forms, review
 
 # What an office draft of each kind does with what the clerk types.
 OFFICE_INPUTS = {
-    awards.AWARD_KIND: awards.typed,
-    review.RETURN: review.reason_typed,
-    broadcast.BROADCAST: broadcast.message_given,
+    recording.AWARD_KIND: awards.typed,
+    RETURN: review.reason_typed,
+    COMPOSITION: broadcast.message_given,
 }
 
 
@@ -21,7 +24,7 @@ async def answer(event: Incoming, ctx: Context) -> Outcome:
     office's tools load the rest."""
     if ctx.has_any(OFFICE_ONLY):
         await ctx.load()
-        draft = await OfficeDraftRepository(ctx.session).of(ctx.person_id)
+        draft = await office_drafts.current(ctx.session, ctx.person_id)
         if draft is not None and draft.active:
             return await OFFICE_INPUTS[draft.kind](draft, event, ctx)
         if event.file is not None:

@@ -10,19 +10,19 @@ and sending deletes the draft, so a second press cannot send twice.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.context import Context
-from bot.db.models import BroadcastStatus, OfficeDraft, PilotModel, Unit
-from bot.db.repositories import OfficeDraftRepository, PlanRepository
+from bot.db.models import BroadcastStatus, OfficeDraft, PilotModel
 from bot.events import Button, Document, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.messaging import broadcast
-from bot.services.messaging.broadcast import DISTRICT_OFFICE, Audience
-from handlers.menu import menu_reply, refused
+from bot.services.messaging.broadcast import Audience
+from bot.services.obligations.deadlines import plan_deadlines
+from bot.services.reporting import office_drafts
+from bot.services.setup import units
+from bot.services.setup.plan_store import pilot_models
+from handlers.common import menu_reply, refused
 
-BROADCAST = "broadcast"  # the office draft kind
 PAST_SHOWN = 10
 NAMED_LABELS = {
     "all": N_("All units"),
@@ -75,20 +75,13 @@ async def choose_from_list(event: Incoming, ctx: Context) -> Outcome:
 
 async def _options(kind: str, ctx: Context) -> list[tuple[str, int]]:
     if kind == "district":
-        offices = await ctx.session.scalars(
-            select(Unit).where(Unit.kind == DISTRICT_OFFICE).order_by(Unit.name)
-        )
-        return [(unit.name, unit.id) for unit in offices]
-    repo = PlanRepository(ctx.session)
-    plan = await repo.active()
+        return [(unit.name, unit.id) for unit in await units.district_offices(ctx.session)]
     if kind == "model":
-        models = await ctx.session.scalars(
-            select(PilotModel).where(PilotModel.plan_id == plan.id).order_by(PilotModel.number)
-        )
+        models = await pilot_models(ctx.session)
         return [(_model_label(model, ctx), model.id) for model in models]
     return [
         (f"{d.title_in(ctx.t.locale)} · {ctx.t.date(d.due_at)}", d.id)
-        for d in await repo.deadlines(plan)
+        for d in await plan_deadlines(ctx.session)
     ]
 
 
@@ -101,10 +94,7 @@ async def audience_chosen(event: Incoming, ctx: Context) -> Outcome:
     label = await audience_label(audience, ctx) if audience else None
     if label is None:
         return await refused(event, ctx)
-    draft = await OfficeDraftRepository(ctx.session).start(
-        ctx.person, kind=BROADCAST, subject_id=0, form_version=1, now=ctx.clock.now()
-    )
-    draft.answers = {"audience": audience.as_dict()}
+    await broadcast.compose(ctx.session, ctx.clock, ctx.person, audience)
     count = len(await broadcast.recipients(ctx.session, audience))
     text = ctx.t(
         N_(
@@ -147,8 +137,7 @@ async def message_given(draft: OfficeDraft, event: Incoming, ctx: Context) -> Ou
             N_("Please type the announcement, or send a document or photo. (/cancel to stop.)")
         )
         return Outcome([Reply(text)])
-    draft.answers = {**draft.answers, "message": message.to_dict()}
-    draft.updated_at = ctx.clock.now()
+    broadcast.set_message(draft, message, ctx.clock.now())
     return await _preview(draft, message, ctx)
 
 
@@ -163,7 +152,7 @@ def _message(event: Incoming) -> Reply | None:
 
 async def _preview(draft: OfficeDraft, message: Reply, ctx: Context) -> Outcome:
     _ = ctx.t
-    audience = Audience(**draft.answers["audience"])
+    audience, _message = broadcast.composed(draft)
     label = await audience_label(audience, ctx)
     count = len(await broadcast.recipients(ctx.session, audience))
     if count == 0:
@@ -187,14 +176,9 @@ async def _preview(draft: OfficeDraft, message: Reply, ctx: Context) -> Outcome:
 
 async def send(event: Incoming, ctx: Context) -> Outcome:
     draft = await _own_draft(event, ctx)
-    if draft is None or "message" not in draft.answers:
+    if draft is None or broadcast.composed(draft)[1] is None:
         return await refused(event, ctx)
-    audience = Audience(**draft.answers["audience"])
-    message = Reply.from_dict(draft.answers["message"])
-    sent = await broadcast.create(
-        ctx.session, ctx.channel_identity, audience, message, ctx.clock.now()
-    )
-    await ctx.session.delete(draft)
+    sent = await broadcast.send_composition(ctx.session, ctx.clock, ctx.channel_identity, draft)
     text = ctx.t(
         N_(
             "📣 Announcement #{number} is on its way to {recipients}. Its progress shows "
@@ -210,16 +194,15 @@ async def drop(event: Incoming, ctx: Context) -> Outcome:
     draft = await _own_draft(event, ctx)
     if draft is None:
         return await refused(event, ctx)
-    await ctx.session.delete(draft)
+    await office_drafts.discard(ctx.session, draft)
     return Outcome([menu_reply(ctx, ctx.t(N_("Announcement cancelled; nothing was sent.")))])
 
 
 async def _own_draft(event: Incoming, ctx: Context) -> OfficeDraft | None:
     argument = button_argument(event.payload)
-    draft = await ctx.session.get(OfficeDraft, int(argument)) if argument.isdigit() else None
-    if draft is None or draft.person_id != ctx.person.id or draft.kind != BROADCAST:
+    if not argument.isdigit():
         return None
-    return draft
+    return await broadcast.composition(ctx.session, int(argument), ctx.person_id)
 
 
 async def show_past(_event: Incoming, ctx: Context) -> Outcome:

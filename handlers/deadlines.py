@@ -14,7 +14,7 @@ from bot.services.obligations.deadlines import (
     time_left,
     unit_deadlines,
 )
-from handlers.menu import menu_reply
+from handlers.common import menu_reply
 
 STATE_LABELS = {
     DeadlineState.SUBMITTED: N_("✅ Submitted"),

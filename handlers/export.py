@@ -6,11 +6,10 @@ Building it takes seconds for a province, so the clerk is told at once that it i
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db import audit
 from bot.events import Document, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router
-from bot.services.reporting.export import build_workbook, export_file_name
+from bot.services.reporting.export import build_workbook, export_file_name, note_taken
 
 
 def register(router: Router) -> None:
@@ -20,14 +19,7 @@ def register(router: Router) -> None:
 
 
 async def export(_event: Incoming, ctx: Context) -> Outcome:
-    # The workbook holds people's names: who took one, and when, is kept.
-    await audit.record(
-        ctx.session,
-        at=ctx.clock.now(),
-        actor=audit.person_actor(ctx.person.id),
-        action="export.workbook",
-        subject="export",
-    )
+    await note_taken(ctx.session, ctx.clock, ctx.actor)
     text = ctx.t(N_("⏳ Preparing the Excel workbook; it will follow in a moment…"))
     return Outcome([Reply(text)], then=_build)
 

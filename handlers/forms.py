@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db import audit
-from bot.db.models import Deadline, FormDraft, Submission
-from bot.db.repositories import FormRepository, PlanRepository
-from bot.db.repositories.forms import DraftRow
+from bot.db.models import Deadline, Submission
 from bot.events import Button, Incoming, Outcome, Reply
-from bot.forms.catalog import form_for
 from bot.forms.flow import Step
 from bot.forms.prompts import answer_lines
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router, button_argument
-from bot.services.obligations.deadlines import school_year_of, unit_deadlines
-from bot.services.reporting import drafts as form_service
-from bot.services.reporting.submissions import Receipt, SubmitRefused, submit
-from handlers.menu import menu_reply, not_understood, refused
+from bot.services.obligations.deadlines import owed_deadline, school_year_of, unit_deadlines
+from bot.services.reporting import drafts
+from bot.services.reporting.drafts import DraftRow, FormSession
+from bot.services.reporting.submissions import Receipt, SubmitRefused, submit_draft
+from handlers.common import menu_reply, not_understood, refused
 
 REGISTRATION = "registration"
 SUMMARY_WIDTH = 60
@@ -78,31 +75,22 @@ async def start_afresh(event: Incoming, ctx: Context) -> Outcome:
     deadline = await _owed_deadline(button_argument(event.payload), ctx)
     if deadline is None:
         return await refused(event, ctx)
-    draft = await FormRepository(ctx.session).own_draft(ctx.person, ctx.unit, deadline)
-    if draft is not None:
-        await ctx.session.delete(draft)
-        await ctx.session.flush()
+    await drafts.discard_own(ctx.session, ctx.person, ctx.unit, deadline)
     return await _open(deadline, ctx)
 
 
 async def _owed_deadline(argument: str, ctx: Context) -> Deadline | None:
     """The deadline a button names, only if the person's unit is in its audience."""
-    if not argument.isdigit():
-        return None
-    deadline = await FormRepository(ctx.session).deadline(int(argument))
-    if deadline is None or form_for(deadline.form_code) is None:
-        return None
-    owed = await PlanRepository(ctx.session).owed_by(ctx.unit, [deadline])
-    return deadline if owed else None
+    return await owed_deadline(ctx.session, ctx.unit, int(argument)) if argument.isdigit() else None
 
 
 async def _open(deadline: Deadline, ctx: Context) -> Outcome:
     try:
-        opened = await form_service.open_form(
+        opened = await drafts.open_form(
             ctx.session, ctx.clock, ctx.person, ctx.unit, deadline, ctx.t
         )
     except SubmitRefused as refusal:
-        return Outcome([menu_reply(ctx, _refusal_text(refusal, deadline, ctx))])
+        return Outcome([menu_reply(ctx, _refusal_text(refusal, ctx))])
     return _reply(opened.flow.show(opened.note))
 
 
@@ -112,22 +100,22 @@ async def _open(deadline: Deadline, ctx: Context) -> Outcome:
 async def press(event: Incoming, ctx: Context) -> Outcome:
     """A form button: ``f:<draft>:<turn>:<verb>``; only the draft's own author may press it."""
     parts = event.payload.split(":")
-    repo = FormRepository(ctx.session)
-    draft = await repo.draft(int(parts[1])) if len(parts) == 4 and parts[1].isdigit() else None
+    valid = len(parts) == 4 and parts[1].isdigit()
+    draft = await drafts.draft_row(ctx.session, int(parts[1])) if valid else None
     if draft is None or not _own(draft, ctx) or not parts[2].isdigit():
         return await _gone(ctx)
-    opened = await _resume(draft, ctx)
+    opened = await drafts.resume_row(ctx.session, ctx.t, draft)
     if not draft.active:  # a button of a form put aside: it becomes the one in progress
-        await repo.pause_all(ctx.person_id)
+        await drafts.pause_all(ctx.session, ctx.person_id)
     return await _advance(opened, opened.flow.press(parts[3], int(parts[2])), ctx)
 
 
 async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
     """Free text or a file: an answer to the form in progress, if there is one."""
-    draft = await FormRepository(ctx.session).active_draft(ctx.person_id)
+    draft = await drafts.active_draft(ctx.session, ctx.person_id)
     if draft is None or not _own(draft, ctx):
         return await not_understood(event, ctx)
-    opened = await _resume(draft, ctx)
+    opened = await drafts.resume_row(ctx.session, ctx.t, draft)
     return await _advance(opened, opened.flow.give(event.text, event.file), ctx)
 
 
@@ -136,44 +124,26 @@ def _own(draft: DraftRow, ctx: Context) -> bool:
     return draft.person_id == ctx.person_id and draft.unit_id == ctx.unit_id
 
 
-async def _resume(draft: DraftRow, ctx: Context) -> form_service.FormSession:
-    env = await form_service.draft_env(ctx.session, ctx.t, draft)
-    return form_service.resume(draft, form_for(draft.form_code), env)
-
-
-async def _advance(opened: form_service.FormSession, step: Step, ctx: Context) -> Outcome:
+async def _advance(opened: FormSession, step: Step, ctx: Context) -> Outcome:
     if opened.note:
         step.text = f"{opened.note}\n\n{step.text}"
     if step.finished == "cancel":
-        await form_service.save(ctx.session, opened, ctx.clock, active=False)
+        await drafts.save(ctx.session, opened, ctx.clock, active=False)
         return Outcome([menu_reply(ctx, step.text)])
-    await form_service.save(ctx.session, opened, ctx.clock)
+    await drafts.save(ctx.session, opened, ctx.clock)
     if step.finished == "submit":
         return await _submit(opened, ctx)
     return _reply(step)
 
 
-async def _submit(opened: form_service.FormSession, ctx: Context) -> Outcome:
-    # Form steps are lean; a submission needs the ORM objects: the person, the unit, the
-    # draft (as just saved) and its deadline.
+async def _submit(opened: FormSession, ctx: Context) -> Outcome:
+    # Form steps are lean; a submission needs the person and the unit as ORM objects.
     await ctx.load()
-    draft = await ctx.session.get(FormDraft, opened.draft.id)
-    deadline = await ctx.session.get(Deadline, draft.deadline_id)
     try:
-        receipt = await submit(ctx.session, ctx.clock, draft, deadline, ctx.person)
+        receipt = await submit_draft(ctx.session, ctx.clock, opened.draft.id, ctx.person)
     except SubmitRefused as refusal:
-        draft.active = False
-        await audit.record(
-            ctx.session,
-            at=ctx.clock.now(),
-            actor=audit.person_actor(ctx.person.id),
-            action="submission.refused",
-            subject=f"submission:{refusal.submission.id}",
-            reason=refusal.reason,
-            base_version=draft.base_version,
-        )
-        return _refused(refusal, deadline, ctx)
-    return Outcome([menu_reply(ctx, _receipt(receipt, opened, deadline, ctx))])
+        return _refused(refusal, ctx)
+    return Outcome([menu_reply(ctx, _receipt(receipt, opened, ctx))])
 
 
 # ---- what is shown -----------------------------------------------------------------------------
@@ -183,11 +153,9 @@ def _reply(step: Step) -> Outcome:
     return Outcome([Reply(step.text, buttons=tuple(tuple(row) for row in step.buttons))])
 
 
-def _receipt(
-    receipt: Receipt, opened: form_service.FormSession, deadline: Deadline, ctx: Context
-) -> str:
+def _receipt(receipt: Receipt, opened: FormSession, ctx: Context) -> str:
     _ = ctx.t
-    submission = receipt.submission
+    submission, deadline = receipt.submission, receipt.deadline
     lines = [
         _("✅ Received: {form} of {unit}.", form=_(opened.flow.form.title), unit=ctx.unit.name),
         _(
@@ -213,22 +181,23 @@ def _receipt(
     return "\n".join(lines)
 
 
-def _summary(opened: form_service.FormSession) -> list[str]:
+def _summary(opened: FormSession) -> list[str]:
     flow = opened.flow
     return answer_lines(flow.form, flow.answers, flow.env, width=SUMMARY_WIDTH)
 
 
-def _refused(refusal: SubmitRefused, deadline: Deadline, ctx: Context) -> Outcome:
-    text = _refusal_text(refusal, deadline, ctx)
+def _refused(refusal: SubmitRefused, ctx: Context) -> Outcome:
+    text = _refusal_text(refusal, ctx)
     if refusal.reason != SubmitRefused.STALE:
         return Outcome([menu_reply(ctx, text)])
-    buttons = ((Button(ctx.t(N_("🔄 Open the latest version")), f"fresh:{deadline.id}"),),)
-    return Outcome([Reply(text, buttons=buttons)])
+    latest = Button(ctx.t(N_("🔄 Open the latest version")), f"fresh:{refusal.deadline.id}")
+    return Outcome([Reply(text, buttons=((latest,),))])
 
 
-def _refusal_text(refusal: SubmitRefused, deadline: Deadline, ctx: Context) -> str:
+def _refusal_text(refusal: SubmitRefused, ctx: Context) -> str:
     _ = ctx.t
     submission: Submission = refusal.submission
+    deadline = refusal.deadline
     if refusal.reason == SubmitRefused.CLOSED:
         return _(
             "The deadline ({due}) has passed: this submission can no longer be changed. "

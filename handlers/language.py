@@ -6,7 +6,8 @@ from bot.context import Context
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import LOCALES, N_, Translator
 from bot.routing import ANY_ROLE, Router, button_argument
-from handlers.menu import menu_reply
+from bot.services.setup import people
+from handlers.common import menu_reply
 
 # Each language names itself, so a person who cannot read the current one still finds theirs.
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -28,7 +29,7 @@ async def choose(event: Incoming, ctx: Context) -> Outcome:
 
 
 async def _switch(locale: str, ctx: Context) -> Outcome:
-    ctx.person.locale = locale
+    await people.set_locale(ctx.session, ctx.person_id, locale)
     ctx.t = Translator(locale, ctx.t.zone)
     _ = ctx.t
     # Translators: said in the language just chosen, so each catalog names its own language.

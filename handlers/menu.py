@@ -1,46 +1,15 @@
-"""The main menu of large buttons, /help, /cancel, and answers to what the bot did not expect."""
+"""The main menu of large buttons, /help and /cancel."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
 from bot.context import Context
-from bot.db.models import Role
-from bot.db.repositories import FormRepository, OfficeDraftRepository
-from bot.events import Button, Incoming, Outcome, Reply
+from bot.events import Incoming, Outcome
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, UNIT_ROLES, Command, Router
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    payload: str
-    label: str
-    allowed: frozenset[Role]
-
-
-# One button per row: large targets for thumbs on small phones.
-MENU = (
-    MenuItem("register", N_("📝 Emulation registration"), UNIT_ROLES),
-    MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
-    MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
-    MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
-    MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
-    MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
-    MenuItem("awards", N_("🏅 Record awards"), OFFICE_ONLY),
-    MenuItem("export", N_("📥 Export to Excel"), OFFICE_ONLY),
-    MenuItem("broadcast", N_("📣 Send an announcement"), OFFICE_ONLY),
-    MenuItem("help", N_("❓ Help"), ANY_ROLE),
-    MenuItem("lang", N_("🌐 Language / Ngôn ngữ"), ANY_ROLE),
-)
-
-ROLE_NAMES = {
-    Role.HEAD: N_("head of unit"),
-    Role.MEMBER: N_("unit member"),
-    Role.OFFICE: N_("Department office (Văn phòng Sở)"),
-    Role.COUNCIL: N_("member of the Emulation and Commendation Council"),
-}
+from bot.routing import ANY_ROLE, Command, Router
+from bot.services.reporting import drafts, office_drafts
+from handlers.common import menu_reply, who_am_i
 
 
 def register(router: Router) -> None:
@@ -50,25 +19,6 @@ def register(router: Router) -> None:
     router.command("menu", show_menu, allowed=ANY_ROLE, description=N_("Main menu"))
     router.button("menu", show_menu, allowed=ANY_ROLE)
     router.command("cancel", cancel, allowed=ANY_ROLE, description=N_("Stop what you are doing"))
-
-
-def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
-    return tuple(
-        (Button(ctx.t(item.label), item.payload),) for item in MENU if ctx.has_any(item.allowed)
-    )
-
-
-def menu_reply(ctx: Context, text: str) -> Reply:
-    return Reply(text, buttons=menu_buttons(ctx))
-
-
-def who_am_i(ctx: Context) -> str:
-    """'Trường THPT X, head of unit' lines for each of the person's roles."""
-    _ = ctx.t
-    lines = []
-    for grant in sorted(ctx.person.roles, key=lambda g: g.id):
-        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=grant.unit.name))
-    return "\n".join(lines)
 
 
 async def show_menu(_event: Incoming, ctx: Context) -> Outcome:
@@ -92,31 +42,11 @@ async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outc
 async def cancel(_event: Incoming, ctx: Context) -> Outcome:
     """Stops the form in progress; its draft is kept for when the person comes back to it."""
     _ = ctx.t
-    if await FormRepository(ctx.session).pause_all(ctx.person_id):
+    if await drafts.pause_all(ctx.session, ctx.person_id):
         text = _("Stopped. Your draft is kept: continue it any time from the menu.")
-    elif await OfficeDraftRepository(ctx.session).pause(ctx.person_id):
+    elif await office_drafts.pause(ctx.session, ctx.person_id):
         # The office's forms start from a unit's card or the review queue, not the menu.
         text = _("Stopped. What you entered is kept: open it again where you started it.")
     else:
         text = _("Cancelled. Back to the main menu.")
-    return Outcome([menu_reply(ctx, text)])
-
-
-async def not_understood(_event: Incoming, ctx: Context) -> Outcome:
-    _ = ctx.t
-    text = _("Sorry, I did not understand that. Please choose from the menu or type /help.")
-    return Outcome([menu_reply(ctx, text)])
-
-
-async def refused(event: Incoming, ctx: Context) -> Outcome:
-    """An old button, someone else's button, a forged payload or a command not for this role."""
-    _ = ctx.t
-    if event.payload is not None:
-        text = _("That button is no longer valid. Here is your menu:")
-        return Outcome([menu_reply(ctx, text)], notice=_("This button is no longer valid."))
-    text = _(
-        "The command {command} does not exist or is not available to you. Type /help to see "
-        "what you can do.",
-        command=f"/{event.command}",
-    )
     return Outcome([menu_reply(ctx, text)])

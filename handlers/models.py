@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select
-
 from bot.context import Context
-from bot.db.models import Deadline, ModelAssignment, PilotModel, Unit
-from bot.db.repositories import PlanRepository
 from bot.events import Incoming, Outcome
 from bot.i18n import N_
 from bot.routing import SECTOR_ROLES, Router
-from bot.services.obligations.owing import owing_units
-from handlers.menu import menu_reply
-
-MODELS_AUDIENCE = "models"
+from bot.services.obligations.models import ModelUnits, models_status
+from handlers.common import menu_reply
 
 
 def register(router: Router) -> None:
@@ -26,44 +18,25 @@ def register(router: Router) -> None:
 
 async def show(_event: Incoming, ctx: Context) -> Outcome:
     _ = ctx.t
-    repo = PlanRepository(ctx.session)
-    plan = await repo.active()
-    deadline = _nearest(
-        [d for d in await repo.deadlines(plan) if d.audience == MODELS_AUDIENCE], ctx.clock.now()
-    )
-    # Owing: no submission, or one returned for revision.
-    owing = await owing_units(ctx.session, deadline) if deadline is not None else set()
+    status = await models_status(ctx.session, ctx.clock.now())
     lines = [_("Pilot models of the plan.")]
-    if deadline is not None:
+    if status.deadline is not None:
         lines.append(
             _(
                 "Report status for: {title}, due {due}",
-                title=deadline.title_in(_.locale),
-                due=_.date(deadline.due_at),
+                title=status.deadline.title_in(_.locale),
+                due=_.date(status.deadline.due_at),
             )
         )
-    for model in await ctx.session.scalars(
-        select(PilotModel).where(PilotModel.plan_id == plan.id).order_by(PilotModel.number)
-    ):
-        lines.append(await _model_block(model, owing, deadline is not None, ctx))
+    owing = status.owing if status.deadline is not None else None
+    lines += [_model_block(entry, owing, ctx) for entry in status.models]
     return Outcome([menu_reply(ctx, "\n\n".join(lines))])
 
 
-def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:
-    """The next model deadline, or the last one once all have passed."""
-    upcoming = [d for d in deadlines if d.due_at >= now]
-    return upcoming[0] if upcoming else (deadlines[-1] if deadlines else None)
-
-
-async def _model_block(model: PilotModel, owing: set[int], with_status: bool, ctx: Context) -> str:
+def _model_block(entry: ModelUnits, owing: set[int] | None, ctx: Context) -> str:
+    """The model, then its units, each marked ❌ owing or ✅ done (unmarked: nothing due)."""
     _ = ctx.t
-    english = _.locale == "en"
-    units = await ctx.session.scalars(
-        select(Unit)
-        .join(ModelAssignment, ModelAssignment.unit_id == Unit.id)
-        .where(ModelAssignment.model_id == model.id)
-        .order_by(Unit.name)
-    )
+    model, english = entry.model, _.locale == "en"
     head = _(
         "{number}. {name}\n   steered by {steering}",
         number=model.number,
@@ -71,7 +44,7 @@ async def _model_block(model: PilotModel, owing: set[int], with_status: bool, ct
         steering=model.steering_en if english else model.steering,
     )
     rows = []
-    for unit in units:
-        mark = "" if not with_status else (" ❌" if unit.id in owing else " ✅")
+    for unit in entry.units:
+        mark = "" if owing is None else (" ❌" if unit.id in owing else " ✅")
         rows.append(f"   • {unit.name}{mark}")
     return "\n".join([head, *rows])

@@ -8,7 +8,7 @@ from bot.i18n import N_
 from bot.routing import ANY_ROLE, PUBLIC, Router
 from bot.services.setup import invites
 from bot.services.setup.invites import RedeemStatus
-from handlers.menu import ROLE_NAMES, menu_reply
+from handlers.common import ROLE_NAMES, menu_reply
 
 REFUSALS = {
     RedeemStatus.WRONG: N_(

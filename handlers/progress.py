@@ -8,7 +8,7 @@ from bot.i18n import N_
 from bot.routing import SECTOR_ROLES, Router
 from bot.services.awards.charts import progress_chart
 from bot.services.awards.quotas import QuotaLine, progress
-from handlers.menu import menu_reply
+from handlers.common import menu_reply
 
 BLOCK_NAMES = {"district": N_("district-managed block"), "so_direct": N_("Sở-direct block")}
 

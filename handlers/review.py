@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.db.models import OfficeDraft, SubmissionStatus
-from bot.db.repositories import OfficeDraftRepository
 from bot.events import Button, Document, Incoming, Outcome, Reply
 from bot.forms.catalog import form_for
 from bot.forms.prompts import answer_lines
@@ -17,11 +16,10 @@ from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.reporting import review
 from bot.services.reporting.drafts import form_env
 from bot.services.reporting.review import Decision, DecisionRefused, QueueItem
-from handlers.menu import menu_reply, refused
-from handlers.status import STATUS_NAMES
+from bot.services.reporting.submissions import STATUS_NAMES
+from handlers.common import menu_reply, menu_row, refused
 
 PAGE = 8
-RETURN = "return"  # the office draft kind: a return whose reason is being typed
 MIN_REASON, MAX_REASON = 5, 1000
 
 
@@ -57,17 +55,13 @@ async def _queue(ctx: Context, offset: int) -> Reply:
         pages.append(Button(_("⬅️ Previous"), f"rvp:{max(offset - PAGE, 0)}"))
     if offset + PAGE < total:
         pages.append(Button(_("Next ➡️"), f"rvp:{offset + PAGE}"))
-    return Reply(text, buttons=(*rows, *((tuple(pages),) if pages else ()), _menu_row(ctx)))
+    return Reply(text, buttons=(*rows, *((tuple(pages),) if pages else ()), menu_row(ctx)))
 
 
 def _queue_label(entry: QueueItem, ctx: Context) -> str:
     title = entry.deadline.title_in(ctx.t.locale)
     late = ctx.t(" · late") if entry.submission.late else ""
     return f"{entry.unit.name} · {title}{late}"
-
-
-def _menu_row(ctx: Context) -> tuple[Button, ...]:
-    return (Button(ctx.t(N_("🏠 Main menu")), "menu"),)
 
 
 async def open_submission(event: Incoming, ctx: Context) -> Outcome:
@@ -138,14 +132,7 @@ async def ask_reason(event: Incoming, ctx: Context) -> Outcome:
         return await refused(event, ctx)
     if not _still_as_read(chosen, version):
         return Outcome([await _card(chosen, ctx, _changed_note(ctx))])
-    await OfficeDraftRepository(ctx.session).start(
-        ctx.person,
-        kind=RETURN,
-        subject_id=chosen.submission.id,
-        subject_version=version,
-        form_version=1,
-        now=ctx.clock.now(),
-    )
+    await review.start_return(ctx.session, ctx.clock, ctx.person, chosen, version)
     text = _(
         "Type the reason for returning {reference} of {unit}; the unit will read it. "
         "(/cancel to stop.)",
@@ -165,9 +152,10 @@ async def reason_typed(draft: OfficeDraft, event: Incoming, ctx: Context) -> Out
             high=MAX_REASON,
         )
         return Outcome([Reply(text)])
-    await ctx.session.delete(draft)
-    chosen = await review.item(ctx.session, draft.subject_id)
-    decision = Decision(SubmissionStatus.RETURNED, draft.subject_version, reason)
+    chosen, version = await review.reason_for(ctx.session, draft)
+    if chosen is None:
+        return await refused(event, ctx)
+    decision = Decision(SubmissionStatus.RETURNED, version, reason)
     return await _decided(chosen, decision, ctx)
 
 

@@ -8,22 +8,22 @@ district office is always held to its own schools.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.context import Context
-from bot.db.models import Deadline, PilotModel, Role, Unit
-from bot.db.repositories import FormRepository, PlanRepository
+from bot.db.models import Deadline, Role
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import Router, button_argument
+from bot.services.obligations.deadlines import find_deadline, plan_deadlines
 from bot.services.obligations.status import DeadlineStatus, Scope, deadline_status
-from handlers.menu import refused
+from bot.services.setup import units
+from bot.services.setup.plan_store import pilot_models
+from bot.services.setup.units import DISTRICT_OFFICE
+from handlers.common import menu_row, refused
 
 UNITS_PER_PAGE = 10
 ALLOWED = frozenset({Role.OFFICE, Role.COUNCIL, Role.HEAD})
 BLOCK_FILTERS = {"bd": "district", "bs": "so_direct"}
 BLOCK_LABELS = {"bd": N_("District block"), "bs": N_("Sở-direct units")}
-DISTRICT_OFFICE = "district_office"
 
 
 def register(router: Router) -> None:
@@ -44,8 +44,7 @@ def _within(ctx: Context) -> int | bool | None:
 async def choose(event: Incoming, ctx: Context) -> Outcome:
     if _within(ctx) is False:
         return await refused(event, ctx)
-    repo = PlanRepository(ctx.session)
-    deadlines = await repo.deadlines(await repo.active())
+    deadlines = await plan_deadlines(ctx.session)
     wanted = [d for d in deadlines if d.code == event.argument.strip().lower()]
     if wanted:
         return await _page(wanted[0], 0, "", Scope(within=_within(ctx)), ctx)
@@ -73,16 +72,10 @@ async def choose_filter(event: Incoming, ctx: Context) -> Outcome:
     if _within(ctx) is not None or deadline is None or len(parts) != 2:
         return await refused(event, ctx)
     if parts[1] == "d":
-        offices = await ctx.session.scalars(
-            select(Unit).where(Unit.kind == DISTRICT_OFFICE).order_by(Unit.name)
-        )
+        offices = await units.district_offices(ctx.session)
         options = [(unit.name, f"d{unit.id}") for unit in offices]
     else:
-        models = await ctx.session.scalars(
-            select(PilotModel)
-            .where(PilotModel.plan_id == deadline.plan_id)
-            .order_by(PilotModel.number)
-        )
+        models = await pilot_models(ctx.session, deadline.plan_id)
         options = [
             (f"{m.number}. {m.name if ctx.t.locale == 'vi' else m.name_en}", f"m{m.number}")
             for m in models
@@ -92,7 +85,7 @@ async def choose_filter(event: Incoming, ctx: Context) -> Outcome:
 
 
 async def _deadline(argument: str, ctx: Context) -> Deadline | None:
-    return await FormRepository(ctx.session).deadline(int(argument)) if argument.isdigit() else None
+    return await find_deadline(ctx.session, int(argument)) if argument.isdigit() else None
 
 
 async def _page(deadline: Deadline, page: int, code: str, scope: Scope, ctx: Context) -> Outcome:
@@ -104,7 +97,7 @@ async def _page(deadline: Deadline, page: int, code: str, scope: Scope, ctx: Con
     if status.missing:
         text += "\n" + ctx.t(N_("Page {page}/{pages}"), page=page + 1, pages=pages)
     buttons = _navigation(deadline, page, pages, code, ctx) + _filters(deadline, ctx)
-    buttons.append((Button(ctx.t(N_("🏠 Main menu")), "menu"),))
+    buttons.append(menu_row(ctx))
     return Outcome([Reply(text, buttons=tuple(buttons))])
 
 

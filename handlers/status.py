@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.db.models import Deadline, Submission, SubmissionStatus
-from bot.db.repositories import FormRepository, PlanRepository
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router
-from bot.services.obligations.deadlines import unit_deadlines
-from bot.services.reporting.submissions import editable
-from handlers.menu import menu_buttons
-
-STATUS_NAMES = {
-    SubmissionStatus.SUBMITTED: N_("submitted"),
-    SubmissionStatus.RETURNED: N_("returned for revision"),
-    SubmissionStatus.ACCEPTED: N_("accepted"),
-}
+from bot.services.obligations.deadlines import unit_deadlines, unit_submissions
+from bot.services.reporting.submissions import STATUS_NAMES, editable
+from handlers.common import menu_buttons
 
 
 def register(router: Router) -> None:
@@ -28,11 +21,9 @@ def register(router: Router) -> None:
 async def show(_event: Incoming, ctx: Context) -> Outcome:
     _ = ctx.t
     now = ctx.clock.now()
-    submitted = await PlanRepository(ctx.session).submissions_of_unit(ctx.unit)
-    repo = FormRepository(ctx.session)
+    submitted = await unit_submissions(ctx.session, ctx.unit)
     lines, buttons = [_("Status of {unit}:", unit=ctx.unit.name)], []
-    for submission in sorted(submitted.values(), key=lambda s: s.first_submitted_at):
-        deadline = await repo.deadline(submission.deadline_id)
+    for submission, deadline in sorted(submitted, key=lambda item: item[0].first_submitted_at):
         lines.append(_submission_line(submission, deadline, ctx))
         if editable(submission, deadline, now):
             label = _("✏️ Change: {title}", title=deadline.title_in(_.locale))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.context import Context
-from bot.db.models import Award, AwardType, Deadline, Person, RoleGrant, Submission, Unit
+from bot.db.models import Unit
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, SECTOR_ROLES, Router, button_argument
+from bot.services.awards.register import list_awards
+from bot.services.obligations.deadlines import unit_submissions
+from bot.services.reporting.submissions import STATUS_NAMES
+from bot.services.setup import people, units
 from bot.text import fold
 from handlers.awards import record_button
-from handlers.menu import ROLE_NAMES, menu_buttons, menu_reply, refused
-from handlers.status import STATUS_NAMES
+from handlers.common import ROLE_NAMES, menu_buttons, menu_reply, refused
 
 MATCHES_SHOWN = 8
 
@@ -25,17 +26,9 @@ def register(router: Router) -> None:
 
 async def search(event: Incoming, ctx: Context) -> Outcome:
     _ = ctx.t
-    typed = fold(event.argument)
-    if len(typed) < 2:
+    if len(fold(event.argument)) < 2:
         return Outcome([menu_reply(ctx, _("Type part of the unit's name, e.g. /unit hung vuong"))])
-    found = list(
-        await ctx.session.scalars(
-            select(Unit)
-            .where(Unit.search_name.contains(typed))
-            .order_by(Unit.name)
-            .limit(MATCHES_SHOWN + 1)
-        )
-    )
+    found = await units.search(ctx.session, event.argument, MATCHES_SHOWN + 1)
     if not found:
         return Outcome([menu_reply(ctx, _("No unit matches “{typed}”.", typed=event.argument))])
     if len(found) == 1:
@@ -46,19 +39,14 @@ async def search(event: Incoming, ctx: Context) -> Outcome:
 
 async def card(event: Incoming, ctx: Context) -> Outcome:
     argument = button_argument(event.payload)
-    unit = await ctx.session.get(Unit, int(argument)) if argument.isdigit() else None
+    unit = await units.unit(ctx.session, int(argument)) if argument.isdigit() else None
     return await _card(unit, ctx) if unit is not None else await refused(event, ctx)
 
 
 async def _card(unit: Unit, ctx: Context) -> Outcome:
     _ = ctx.t
     lines = [f"{unit.name} ({unit.code})"]
-    submitted = await ctx.session.execute(
-        select(Submission, Deadline)
-        .join(Deadline, Deadline.id == Submission.deadline_id)
-        .where(Submission.unit_id == unit.id)
-        .order_by(Deadline.due_at)
-    )
+    submitted = await unit_submissions(ctx.session, unit)
     lines.append(_("Registrations and reports:"))
     rows = [
         f"  • {deadline.title_in(_.locale)}: {_(STATUS_NAMES[s.status])} · {s.reference}"
@@ -66,16 +54,10 @@ async def _card(unit: Unit, ctx: Context) -> Outcome:
         for s, deadline in submitted
     ]
     lines += rows or [_("  (none yet)")]
-    awards = await ctx.session.execute(
-        select(Award, AwardType)
-        .join(AwardType, AwardType.id == Award.award_type_id)
-        .where(Award.unit_id == unit.id)
-        .order_by(Award.decision_date)
-    )
     award_rows = [
         f"  • {kind.name if _.locale == 'vi' else kind.name_en}: {award.recipient_name} "
         f"({award.decision_number}, {award.decision_date:%d/%m/%Y})"
-        for award, kind in awards
+        for award, kind, _unit in await list_awards(ctx.session, unit.id)
     ]
     lines += [_("Awards:"), *(award_rows or [_("  (none yet)")])]
     if not ctx.has_any(OFFICE_ONLY):
@@ -87,12 +69,7 @@ async def _card(unit: Unit, ctx: Context) -> Outcome:
 
 async def _members(unit: Unit, ctx: Context) -> list[str]:
     """Only the office sees who is bound to a unit."""
-    people = await ctx.session.execute(
-        select(Person.full_name, RoleGrant.role)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(RoleGrant.unit_id == unit.id)
-        .order_by(Person.full_name)
-    )
-    return [f"  • {name} ({ctx.t(ROLE_NAMES[role])})" for name, role in people] or [
+    members = await people.members_of(ctx.session, unit.id)
+    return [f"  • {name} ({ctx.t(ROLE_NAMES[role])})" for name, role in members] or [
         ctx.t(N_("  (none yet)"))
     ]

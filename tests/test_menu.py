@@ -7,7 +7,7 @@ import pytest
 from bot.db.models import Role
 from bot.events import MAX_PAYLOAD_BYTES, Button
 from bot.routing import ANY_ROLE
-from handlers import menu
+from handlers import common
 from tests.helpers import Person, issue_code
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -87,7 +87,7 @@ async def test_a_failure_inside_a_handler_is_apologised_for_and_rolled_back(prin
 
 
 def test_every_menu_payload_fits_telegram_callback_data():
-    for item in menu.MENU:
+    for item in common.MENU:
         assert len(item.payload.encode()) <= MAX_PAYLOAD_BYTES
     with pytest.raises(ValueError):
         Button("x", "ư" * 33)  # 66 bytes

@@ -17,12 +17,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from bot.clock import Clock
 from bot.db.models import (
     Broadcast,
     BroadcastStatus,
     ChannelIdentity,
     Deadline,
     ModelAssignment,
+    OfficeDraft,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -35,8 +37,10 @@ from bot.events import Reply
 from bot.i18n import N_, Translator
 from bot.services.messaging.outbox import enqueue
 from bot.services.obligations.owing import owing_query
+from bot.services.reporting import office_drafts
 from bot.services.setup.units import DISTRICT_OFFICE
 
+COMPOSITION = "broadcast"  # the office draft kind of an announcement being composed
 KINDS = ("all", "block", "district", "model", "missing", "council")
 BLOCKS = ("district", "so_direct")
 UNREACHABLE_LISTED = 50
@@ -66,6 +70,47 @@ class Audience:
 
 def _ref_ok(kind: str, ref: str) -> bool:
     return ref in BLOCKS if kind == "block" else ref.isdigit()
+
+
+async def compose(
+    session: AsyncSession, clock: Clock, person: Person, audience: Audience
+) -> OfficeDraft:
+    """An announcement being composed for ``audience``: an office draft, so a restart in the
+    middle loses nothing."""
+    draft = await office_drafts.start(
+        session, person, kind=COMPOSITION, subject_id=0, now=clock.now()
+    )
+    draft.answers = {"audience": audience.as_dict()}
+    return draft
+
+
+async def composition(session: AsyncSession, draft_id: int, person_id: int) -> OfficeDraft | None:
+    """The announcement a button names, only the person's own."""
+    return await office_drafts.own(session, draft_id, person_id, COMPOSITION)
+
+
+def set_message(draft: OfficeDraft, message: Reply, now: datetime) -> None:
+    """The text typed, or the file to pass on; typing again replaces it."""
+    draft.answers = {**draft.answers, "message": message.to_dict()}
+    draft.updated_at = now
+
+
+def composed(draft: OfficeDraft) -> tuple[Audience, Reply | None]:
+    """The audience chosen and the message given so far (None until one is)."""
+    message = draft.answers.get("message")
+    audience = Audience(**draft.answers["audience"])
+    return audience, Reply.from_dict(message) if message else None
+
+
+async def send_composition(
+    session: AsyncSession, clock: Clock, author: ChannelIdentity, draft: OfficeDraft
+) -> Broadcast:
+    """Send what was composed: the broadcast is created and the draft consumed, so a second
+    press sends nothing."""
+    audience, message = composed(draft)
+    sent = await create(session, author, audience, message, clock.now())
+    await office_drafts.discard(session, draft)
+    return sent
 
 
 async def subject(

@@ -6,10 +6,12 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, Submission, SubmissionStatus, Unit
 from bot.db.repositories import PlanRepository
+from bot.forms.catalog import form_for
 from bot.i18n import N_, Translator
 
 SCHOOL_YEAR_FIRST_MONTH = 9
@@ -39,6 +41,36 @@ class SectorDeadline:
     deadline: Deadline
     done: int
     audience: int
+
+
+async def find_deadline(session: AsyncSession, deadline_id: int) -> Deadline | None:
+    return await session.get(Deadline, deadline_id)
+
+
+async def plan_deadlines(session: AsyncSession) -> list[Deadline]:
+    """Every deadline of the active plan, soonest first."""
+    repo = PlanRepository(session)
+    plan = await repo.active()
+    return await repo.deadlines(plan) if plan is not None else []
+
+
+async def owed_deadline(session: AsyncSession, unit: Unit, deadline_id: int) -> Deadline | None:
+    """The deadline a button names, only if it has a form and the unit is in its audience."""
+    found = await find_deadline(session, deadline_id)
+    if found is None or form_for(found.form_code) is None:
+        return None
+    return found if await PlanRepository(session).owed_by(unit, [found]) else None
+
+
+async def unit_submissions(session: AsyncSession, unit: Unit) -> list[tuple[Submission, Deadline]]:
+    """What the unit has submitted, each with its deadline, by due date."""
+    rows = await session.execute(
+        select(Submission, Deadline)
+        .join(Deadline, Deadline.id == Submission.deadline_id)
+        .where(Submission.unit_id == unit.id)
+        .order_by(Deadline.due_at, Deadline.id)
+    )
+    return [(submission, due) for submission, due in rows]
 
 
 async def unit_deadlines(session: AsyncSession, unit: Unit, now: datetime) -> list[UnitDeadline]:

@@ -171,6 +171,36 @@ async def open_form(
     return opened
 
 
+async def draft_row(session: AsyncSession, draft_id: int) -> DraftRow | None:
+    """A unit's draft, as a form step reads it (see DraftRow)."""
+    return await FormRepository(session).draft(draft_id)
+
+
+async def active_draft(session: AsyncSession, person_id: int) -> DraftRow | None:
+    """The form the person is filling in now, if any: what a typed answer answers."""
+    return await FormRepository(session).active_draft(person_id)
+
+
+async def pause_all(session: AsyncSession, person_id: int) -> int:
+    """Put the person's forms in progress aside (/cancel, or another form opened)."""
+    return await FormRepository(session).pause_all(person_id)
+
+
+async def discard_own(
+    session: AsyncSession, person: Person, unit: Unit, deadline: Deadline
+) -> None:
+    """Drop the person's draft for the deadline (to start again from the latest version)."""
+    draft = await FormRepository(session).own_draft(person, unit, deadline)
+    if draft is not None:
+        await session.delete(draft)
+        await session.flush()
+
+
+async def resume_row(session: AsyncSession, t: Translator, draft: DraftRow) -> FormSession:
+    """The form session of a unit's draft read as a row, for its next step."""
+    return resume(draft, form_for(draft.form_code), await draft_env(session, t, draft))
+
+
 def resume(draft: FormDraft | OfficeDraft, form: FormDefinition, env: FormEnv) -> FormSession:
     flow = Flow(form, draft.id, copy.deepcopy(draft.answers), copy.deepcopy(draft.cursor), env)
     note = flow.carry_forward(draft.form_version) if draft.form_version != form.version else ""
@@ -189,7 +219,7 @@ async def _start(
     repo = FormRepository(session)
     submitted = await repo.submission(unit.id, deadline.id)
     if submitted is not None and not editable(submitted, deadline, clock.now()):
-        raise SubmitRefused(SubmitRefused.CLOSED, submitted)
+        raise SubmitRefused(SubmitRefused.CLOSED, submitted, deadline)
     draft = FormDraft(
         unit_id=unit.id,
         deadline_id=deadline.id,

@@ -23,6 +23,7 @@ from sqlalchemy import Row, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.db import audit
 from bot.db.models import (
     Award,
     AwardType,
@@ -43,6 +44,7 @@ from bot.services.awards.quotas import QuotaLine, progress
 from bot.services.obligations.deadlines import school_year_of
 from bot.services.obligations.owing import owing_units
 from bot.services.reporting.drafts import FormEnv
+from bot.services.reporting.submissions import STATUS_NAMES
 
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
@@ -62,11 +64,6 @@ KIND_NAMES = {
 # /status's block labels. With the kinds above they are words ``thidua units import`` reads,
 # so the units sheet, edited in Excel, can be imported back.
 BLOCK_NAMES = {"district": N_("District block"), "so_direct": N_("Sở-direct units")}
-STATUS_NAMES = {
-    SubmissionStatus.SUBMITTED: N_("submitted"),
-    SubmissionStatus.RETURNED: N_("returned for revision"),
-    SubmissionStatus.ACCEPTED: N_("accepted"),
-}
 NOT_SUBMITTED = N_("not submitted")
 
 
@@ -168,6 +165,13 @@ async def build_workbook(session: AsyncSession, clock: Clock, t: Translator) -> 
     sheets = await collect_sheets(session, clock.now(), t)
     content = await asyncio.to_thread(write_workbook, sheets)
     return Export(content, {sheet.title: len(sheet.rows) for sheet in sheets})
+
+
+async def note_taken(session: AsyncSession, clock: Clock, actor: str) -> None:
+    """The workbook holds people's names: who took one, and when, is kept."""
+    await audit.record(
+        session, at=clock.now(), actor=actor, action="export.workbook", subject="export"
+    )
 
 
 def export_file_name(now: datetime, zone: ZoneInfo) -> str:

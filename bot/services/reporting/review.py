@@ -18,6 +18,7 @@ from bot.db import audit
 from bot.db.models import (
     Attachment,
     Deadline,
+    OfficeDraft,
     Person,
     Submission,
     SubmissionStatus,
@@ -27,6 +28,9 @@ from bot.db.models import (
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
 from bot.services.messaging.notices import notify_unit
+from bot.services.reporting import office_drafts
+
+RETURN = "return"  # the office draft kind: a return whose reason is being typed
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,26 @@ async def attachment(session: AsyncSession, attachment_id: int) -> Attachment | 
     """A file kept with a submission (never one still in someone's draft)."""
     found = await session.get(Attachment, attachment_id)
     return found if found is not None and found.submission_version_id is not None else None
+
+
+async def start_return(
+    session: AsyncSession, clock: Clock, person: Person, chosen: QueueItem, version: int
+) -> None:
+    """Returning needs a reason: the next thing the clerk types is it (an office draft)."""
+    await office_drafts.start(
+        session,
+        person,
+        kind=RETURN,
+        subject_id=chosen.submission.id,
+        subject_version=version,
+        now=clock.now(),
+    )
+
+
+async def reason_for(session: AsyncSession, draft: OfficeDraft) -> tuple[QueueItem | None, int]:
+    """The submission and version a typed reason returns; the draft is consumed."""
+    await office_drafts.discard(session, draft)
+    return await item(session, draft.subject_id), draft.subject_version
 
 
 @dataclass(frozen=True)

@@ -28,20 +28,29 @@ from bot.db.models import (
     SubmissionVersion,
 )
 from bot.db.repositories import FormRepository
+from bot.i18n import N_
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# How a submission's status reads, in chat and in the export (msgids).
+STATUS_NAMES = {
+    SubmissionStatus.SUBMITTED: N_("submitted"),
+    SubmissionStatus.RETURNED: N_("returned for revision"),
+    SubmissionStatus.ACCEPTED: N_("accepted"),
+}
 
 
 class SubmitRefused(Exception):
-    """The save cannot be made; ``submission`` is the one that stands, ``reason`` says why."""
+    """The save cannot be made; ``submission`` is the one that stands (for ``deadline``),
+    ``reason`` says why."""
 
     STALE = "stale"  # someone saved a newer version since this draft started
     CLOSED = "closed"  # the deadline has passed: the submission can no longer be changed
 
-    def __init__(self, reason: str, submission: Submission) -> None:
+    def __init__(self, reason: str, submission: Submission, deadline: Deadline) -> None:
         super().__init__(reason)
         self.reason = reason
         self.submission = submission
+        self.deadline = deadline
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,35 @@ class Receipt:
     submission: Submission
     version: SubmissionVersion
     at: datetime
+    deadline: Deadline
 
 
 def editable(submission: Submission, deadline: Deadline, now: datetime) -> bool:
     """Until the deadline; after it, only a submission the office returned for revision."""
     return now <= deadline.due_at or submission.status == SubmissionStatus.RETURNED
+
+
+async def submit_draft(
+    session: AsyncSession, clock: Clock, draft_id: int, person: Person
+) -> Receipt:
+    """The person's confirmed draft as the unit's submission, or its next version. Refused
+    (SubmitRefused), the draft is kept, put aside, and the refusal is in the audit log."""
+    draft = await session.get(FormDraft, draft_id)
+    deadline = await session.get(Deadline, draft.deadline_id)
+    try:
+        return await submit(session, clock, draft, deadline, person)
+    except SubmitRefused as refusal:
+        draft.active = False
+        await audit.record(
+            session,
+            at=clock.now(),
+            actor=audit.person_actor(person.id),
+            action="submission.refused",
+            subject=f"submission:{refusal.submission.id}",
+            reason=refusal.reason,
+            base_version=draft.base_version,
+        )
+        raise
 
 
 async def submit(
@@ -90,7 +123,7 @@ async def submit(
         late=submission.late,
         changed=sorted(version.changed_fields),
     )
-    return Receipt(submission, version, now)
+    return Receipt(submission, version, now, deadline)
 
 
 async def _first(
@@ -112,10 +145,8 @@ async def _first(
     except IntegrityError:
         # Another member (or replica) submitted first: theirs stands, this one is stale.
         # (Rolling back the savepoint already took the failed row out of the session.)
-        raise SubmitRefused(
-            SubmitRefused.STALE,
-            await FormRepository(session).submission(draft.unit_id, draft.deadline_id),
-        ) from None
+        theirs = await FormRepository(session).submission(draft.unit_id, draft.deadline_id)
+        raise SubmitRefused(SubmitRefused.STALE, theirs, deadline) from None
     return submission
 
 
@@ -127,9 +158,9 @@ async def _next(
     now: datetime,
 ) -> Submission:
     if draft.base_version != existing.version:
-        raise SubmitRefused(SubmitRefused.STALE, existing)
+        raise SubmitRefused(SubmitRefused.STALE, existing, deadline)
     if not editable(existing, deadline, now):
-        raise SubmitRefused(SubmitRefused.CLOSED, existing)
+        raise SubmitRefused(SubmitRefused.CLOSED, existing, deadline)
     # Compare-and-set on the version: of two saves racing from the same version, one wins.
     saved = await session.execute(
         update(Submission)
@@ -138,7 +169,7 @@ async def _next(
         .execution_options(synchronize_session=False)
     )
     if saved.rowcount != 1:
-        raise SubmitRefused(SubmitRefused.STALE, existing)
+        raise SubmitRefused(SubmitRefused.STALE, existing, deadline)
     await session.refresh(existing)
     return existing
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ChannelIdentity, Person, Role, Unit
+from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
 from bot.db.repositories import PeopleRepository
 from bot.db.repositories.people import Account
 
@@ -56,3 +57,14 @@ async def grant(
 async def revoke(session: AsyncSession, person: Person, role: Role) -> int:
     """Take the role away wherever the person held it; how many grants were removed."""
     return await PeopleRepository(session).revoke(person, role)
+
+
+async def members_of(session: AsyncSession, unit_id: int) -> list[tuple[str, Role]]:
+    """Who is bound to the unit, by name, with the role they hold there."""
+    rows = await session.execute(
+        select(Person.full_name, RoleGrant.role)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.unit_id == unit_id)
+        .order_by(Person.full_name)
+    )
+    return [(name, role) for name, role in rows]

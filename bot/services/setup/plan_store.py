@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import plan as plan_schema
@@ -26,6 +27,17 @@ async def ensure_a_plan(session: AsyncSession, clock: Clock) -> None:
 async def active_plan(session: AsyncSession) -> Plan | None:
     """The plan the bot runs on: the one loaded last."""
     return await PlanRepository(session).active()
+
+
+async def pilot_models(session: AsyncSession, plan_id: int | None = None) -> list[PilotModel]:
+    """A plan's pilot models by number: the active plan's unless ``plan_id`` names another."""
+    if plan_id is None:
+        active = await active_plan(session)
+        if active is None:
+            return []
+        plan_id = active.id
+    query = select(PilotModel).where(PilotModel.plan_id == plan_id).order_by(PilotModel.number)
+    return list(await session.scalars(query))
 
 
 async def active_plan_spec(session: AsyncSession) -> plan_schema.Plan | None:

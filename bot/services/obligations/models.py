@@ -1,0 +1,57 @@
+"""The pilot models (mô hình điểm) as the council follows them: who steers each, its units,
+and which of them still owe the models' report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Deadline, ModelAssignment, PilotModel, Unit
+from bot.services.obligations.deadlines import plan_deadlines
+from bot.services.obligations.owing import owing_units
+from bot.services.setup.plan_store import pilot_models
+
+MODELS_AUDIENCE = "models"
+
+
+@dataclass(frozen=True)
+class ModelUnits:
+    model: PilotModel
+    units: list[Unit]  # by name
+
+
+@dataclass(frozen=True)
+class ModelsStatus:
+    # The models' deadline the status is for: the next one, or the last once all have passed.
+    deadline: Deadline | None
+    models: list[ModelUnits]
+    owing: set[int]  # ids of the units that owe ``deadline`` (returned counts as owing)
+
+
+async def models_status(session: AsyncSession, now: datetime) -> ModelsStatus:
+    deadline = _nearest(
+        [d for d in await plan_deadlines(session) if d.audience == MODELS_AUDIENCE], now
+    )
+    owing = await owing_units(session, deadline) if deadline is not None else set()
+    models = [
+        ModelUnits(model, await _units(session, model)) for model in await pilot_models(session)
+    ]
+    return ModelsStatus(deadline, models, owing)
+
+
+def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:
+    upcoming = [d for d in deadlines if d.due_at >= now]
+    return upcoming[0] if upcoming else (deadlines[-1] if deadlines else None)
+
+
+async def _units(session: AsyncSession, model: PilotModel) -> list[Unit]:
+    units = await session.scalars(
+        select(Unit)
+        .join(ModelAssignment, ModelAssignment.unit_id == Unit.id)
+        .where(ModelAssignment.model_id == model.id)
+        .order_by(Unit.name)
+    )
+    return list(units)
