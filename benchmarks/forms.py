@@ -4,7 +4,7 @@ N simulated principals (default 500), each a Telegram user of its own and an asy
 own, all at once: each binds with `/start CODE` (set-up, not measured), then sends /register and
 fills in the form (tests.helpers.fill_in) until the receipt. A step is one update from the user;
 its latency runs from the moment the update is queued at the fake Bot API
-(tests/fakes/telegram_api.py) to the moment the bot's reply to that user reaches the fake.
+(tests/fakes/telegram_api/) to the moment the bot's reply to that user reaches the fake.
 Throughput is completed forms over the wall time from the first /register to the last receipt.
 A form is lost when a step gets no reply within STEP_TIMEOUT_SECONDS or the form ends without a
 receipt (the bot answered an update with its "something went wrong" message, say).

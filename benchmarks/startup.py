@@ -1,6 +1,6 @@
 """Start-up time and idle memory of `thidua run` beside a bare aiogram echo bot.
 
-Both bots poll the same in-process fake Bot API (tests/fakes/telegram_api.py). For each start the
+Both bots poll the same in-process fake Bot API (tests/fakes/telegram_api/). For each start the
 script measures the wall time from spawning the process to the first getUpdates request reaching
 the fake, checks that the bot answers one message, lets it idle, then reads its resident memory
 (VmRSS, and the peak VmHWM) from /proc. So the memory is that of a bot which has served a message,

@@ -34,6 +34,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardRemove,
 )
 
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -96,20 +97,18 @@ async def test_sent_message_is_recorded_and_parsed_by_aiogram(
     bot: Bot, fake: FakeTelegramAPI
 ) -> None:
     markup = _keyboard("report:start")
-    message = await bot.send_message(
-        USER, "<b>Báo cáo</b> thi đua", parse_mode="HTML", reply_markup=markup
-    )
+    message = await bot.send_message(USER, "Báo cáo thi đua\n", reply_markup=markup)
 
     assert isinstance(message, Message)
     assert message.chat.id == USER and message.from_user and message.from_user.is_bot
     assert message.text == "Báo cáo thi đua"
-    assert message.html_text == "<b>Báo cáo</b> thi đua"
+    assert not message.entities
     assert message.reply_markup and message.reply_markup.model_dump() == markup.model_dump()
     [sent] = fake.sent
     assert (sent.method, sent.chat_id, sent.message_id) == ("sendMessage", USER, message.message_id)
-    assert sent.text == "<b>Báo cáo</b> thi đua"
+    assert sent.text == "Báo cáo thi đua\n"
     assert sent.plain_text == "Báo cáo thi đua"
-    assert sent.parse_mode == "HTML"
+    assert sent.parse_mode is None
     assert sent.reply_markup == markup.model_dump(exclude_none=True)
 
 
@@ -164,12 +163,12 @@ async def test_empty_and_blank_text_are_rejected(bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="Bad Request: message text is empty"):
         await bot.send_message(USER, "")
     with pytest.raises(TelegramBadRequest, match="Bad Request: text must be non-empty"):
-        await bot.send_message(USER, "<b> </b>\n", parse_mode="HTML")
+        await bot.send_message(USER, " \n")  # Telegram trims it to nothing
 
 
-async def test_text_limit_counts_characters_after_entity_parsing(bot: Bot) -> None:
+async def test_text_limit_counts_characters_after_trimming(bot: Bot) -> None:
     longest = "ệ" * 4096  # 12 288 bytes: the limit is in characters, not bytes
-    await bot.send_message(USER, f"<b>{longest}</b>", parse_mode="HTML")  # tags don't count
+    await bot.send_message(USER, f"\n {longest} \n")  # trimmed whitespace doesn't count
     with pytest.raises(TelegramBadRequest, match="Bad Request: message is too long"):
         await bot.send_message(USER, longest + "!")
 
@@ -181,40 +180,41 @@ async def test_caption_limit_is_1024(bot: Bot) -> None:
         await bot.send_photo(USER, photo, caption="ả" * 1025)
 
 
-@pytest.mark.parametrize(
-    ("html", "error"),
-    [
-        # Offsets are in UTF-8 bytes: "Điểm " is 8 bytes, "<b>đậm" is 9.
-        ("Điểm <foo>10</foo>", 'Unsupported start tag "foo" at byte offset 8'),
-        ("<b>đậm</i>", 'Unmatched end tag at byte offset 9, expected "</b>", found "</i>"'),
-        ("<b>đậm", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("điểm < 5", 'Unsupported start tag "" at byte offset 8'),
-        ("x</b>", "Unexpected end tag at byte offset 1"),
-        ('<span class="red">x</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-        ("<a href='x", "Unclosed start tag at byte offset 0"),
-    ],
-)
-async def test_html_that_telegram_rejects(bot: Bot, html: str, error: str) -> None:
-    with pytest.raises(TelegramBadRequest) as caught:
-        await bot.send_message(USER, html, parse_mode="HTML")
-    assert caught.value.message == f"Bad Request: can't parse entities: {error}"
-
-
-async def test_html_that_telegram_accepts(bot: Bot, fake: FakeTelegramAPI) -> None:
-    # Like Telegram, only "<" must be escaped: a bare "&" or ">" is plain text.
-    html = (
-        "<strong>A</strong> &amp; AT&T &gt; <i>b</i> <u>c</u> <s>d</s> <tg-spoiler>e</tg-spoiler> "
-        '<a href="https://moet.gov.vn">f</a> <code>g</code> <pre><code class="language-py">h'
-        "</code></pre><blockquote expandable>i</blockquote> &#272;&#x1EBF;"
+@pytest.mark.parametrize("parse_mode", ["HTML", "MarkdownV2", "Markdown", "none"])
+async def test_a_parse_mode_is_refused_loudly(
+    bot: Bot, fake: FakeTelegramAPI, parse_mode: str
+) -> None:
+    """The bot sends plain text; a parse mode must not be answered as if it had been applied."""
+    refusal = (
+        f"Bad Request: the fake Telegram API does not model parse modes (parse_mode={parse_mode})"
     )
-    message = await bot.send_message(USER, html, parse_mode="HTML")
-    assert message.text == "A & AT&T > b c d e f g hi Đế"
-    types = [entity.type for entity in message.entities or []]
-    assert types == [
-        "bold", "italic", "underline", "strikethrough", "spoiler", "text_link", "code", "pre",
-        "expandable_blockquote",
-    ]  # fmt: skip
-    assert fake.sent[-1].plain_text == message.text
+    photo = BufferedInputFile(b"\x89PNG fake", filename="chart.png")
+    message = await bot.send_message(USER, "Bước 1")
+    sends = [
+        lambda: bot.send_message(USER, "<b>x</b>", parse_mode=parse_mode),
+        lambda: bot.send_photo(USER, photo, caption="<b>x</b>", parse_mode=parse_mode),
+        lambda: bot.edit_message_text(
+            "<b>x</b>", chat_id=USER, message_id=message.message_id, parse_mode=parse_mode
+        ),
+    ]
+    for send in sends:
+        with pytest.raises(TelegramBadRequest) as caught:
+            await send()
+        assert caught.value.message == refusal
+    assert len(fake.sent) == 1 and not fake.edits
+
+
+async def test_what_the_fake_does_not_model_is_refused_loudly(bot: Bot) -> None:
+    entity = {"type": "bold", "offset": 0, "length": 1}
+    with pytest.raises(TelegramBadRequest, match="does not model message entities"):
+        await bot.send_message(USER, "x", entities=[entity])
+    with pytest.raises(TelegramBadRequest, match="does not model reply keyboards"):
+        await bot.send_message(USER, "x", reply_markup=ReplyKeyboardRemove())
+    with pytest.raises(TelegramBadRequest, match="does not model files sent by URL"):
+        await bot.send_photo(USER, "https://moet.gov.vn/chart.png")
+    scope = BotCommandScopeChat(chat_id=USER)
+    with pytest.raises(TelegramBadRequest, match="does not model command scopes"):
+        await bot.set_my_commands([BotCommand(command="a", description="x")], scope=scope)
 
 
 # --------------------------------------------------------------------------- keyboards
@@ -262,29 +262,24 @@ async def test_blocked_user_gives_forbidden(bot: Bot, fake: FakeTelegramAPI) -> 
 
 async def test_edit_rules(bot: Bot, fake: FakeTelegramAPI) -> None:
     message = await bot.send_message(USER, "Bước 1", reply_markup=_keyboard("next"))
-    edited = await bot.edit_message_text(
-        "<b>Bước 2</b>", chat_id=USER, message_id=message.message_id, parse_mode="HTML"
-    )
+    edited = await bot.edit_message_text("Bước 2 ", chat_id=USER, message_id=message.message_id)
     assert isinstance(edited, Message) and edited.text == "Bước 2" and edited.reply_markup is None
     assert fake.message(USER, message.message_id)["text"] == "Bước 2"
     assert fake.edits[-1].plain_text == "Bước 2"
 
     with pytest.raises(TelegramBadRequest, match="Bad Request: message is not modified: "):
-        await bot.edit_message_text(
-            "<b>Bước 2</b>", chat_id=USER, message_id=message.message_id, parse_mode="HTML"
-        )
+        await bot.edit_message_text("Bước 2", chat_id=USER, message_id=message.message_id)
     with pytest.raises(TelegramBadRequest, match="Bad Request: message to edit not found"):
         await bot.edit_message_text("x", chat_id=USER, message_id=12345)
     with pytest.raises(TelegramBadRequest, match="Bad Request: message can't be edited"):
         await bot.edit_message_text("x", chat_id=USER, message_id=1)  # the user's /start
 
-    await bot.edit_message_reply_markup(
-        chat_id=USER, message_id=message.message_id, reply_markup=_keyboard("done")
-    )
+    # The same text with another keyboard is a change; the same again is not.
+    done = {"chat_id": USER, "message_id": message.message_id, "reply_markup": _keyboard("done")}
+    await bot.edit_message_text("Bước 2", **done)
+    assert fake.message(USER, message.message_id)["reply_markup"] == fake.edits[-1].reply_markup
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_reply_markup(
-            chat_id=USER, message_id=message.message_id, reply_markup=_keyboard("done")
-        )
+        await bot.edit_message_text("Bước 2", **done)
 
 
 # --------------------------------------------------------------------------- rate limits and faults
@@ -313,7 +308,6 @@ async def test_global_rate_limit_spans_chats() -> None:
         await bot.send_message(USER, "1")
         with pytest.raises(TelegramRetryAfter):
             await bot.send_message(OTHER_USER, "2")
-        await bot.send_chat_action(OTHER_USER, "typing")  # not a message: not counted
         assert fake.throttled_count == 1
 
 
@@ -357,10 +351,15 @@ async def test_unknown_method_and_wrong_token(bot: Bot, fake: FakeTelegramAPI) -
             await intruder.get_me()
 
 
-async def test_close_is_refused_in_the_first_ten_minutes(bot: Bot) -> None:
-    with pytest.raises(TelegramRetryAfter) as caught:
-        await bot.close()
-    assert 590 < caught.value.retry_after <= 600
+async def test_a_method_the_fake_does_not_implement_is_named(bot: Bot) -> None:
+    """Real methods the bot never calls are not simulated: a new call must fail by its name."""
+    with pytest.raises(TelegramNotFound) as caught:
+        await bot.get_webhook_info()
+    assert caught.value.message == (
+        "Not Found: method not found: the fake Telegram API does not implement getWebhookInfo"
+    )
+    with pytest.raises(TelegramNotFound, match="does not implement sendChatAction"):
+        await bot.send_chat_action(USER, "typing")
 
 
 # --------------------------------------------------------------------------- updates
@@ -403,7 +402,7 @@ async def test_webhook_excludes_get_updates(bot: Bot, fake: FakeTelegramAPI) -> 
         await bot.set_webhook("http://bot.example.vn/hook")
     await bot.set_webhook("https://bot.example.vn/hook", secret_token="s3cret_-")
     assert fake.webhook is not None and fake.webhook["secret_token"] == "s3cret_-"
-    assert (await bot.get_webhook_info()).url == "https://bot.example.vn/hook"
+    assert fake.webhook["url"] == "https://bot.example.vn/hook"
     with pytest.raises(TelegramConflictError, match="while webhook is active"):
         await bot.get_updates(timeout=0)
     await bot.delete_webhook(drop_pending_updates=True)
@@ -440,19 +439,18 @@ async def test_callback_queries_are_answered_once(bot: Bot, fake: FakeTelegramAP
         await bot.answer_callback_query("123")
 
 
-async def test_commands_are_stored_per_scope_and_language(bot: Bot, fake: FakeTelegramAPI) -> None:
-    commands = [BotCommand(command="baocao", description="Nộp báo cáo thi đua")]
+async def test_commands_are_stored_per_language(bot: Bot, fake: FakeTelegramAPI) -> None:
+    commands = [BotCommand(command="/baocao ", description=" Nộp báo cáo thi đua")]
     await bot.set_my_commands(commands, language_code="vi")
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=USER))
-    assert fake.commands[("default", "vi")] == [
-        {"command": "baocao", "description": "Nộp báo cáo thi đua"}
-    ]
-    assert ("chat:1001", "") in fake.commands
-    stored = await bot.get_my_commands(language_code="vi")
-    assert [(c.command, c.description) for c in stored] == [("baocao", "Nộp báo cáo thi đua")]
-    assert await bot.get_my_commands() == []
-    await bot.delete_my_commands(language_code="vi")
+    await bot.set_my_commands([BotCommand(command="report", description="Report")])
+    assert fake.commands == {
+        ("default", "vi"): [{"command": "baocao", "description": "Nộp báo cáo thi đua"}],
+        ("default", ""): [{"command": "report", "description": "Report"}],
+    }
+    await bot.set_my_commands([], language_code="vi")  # an empty menu removes it
     assert ("default", "vi") not in fake.commands
+    with pytest.raises(TelegramBadRequest, match="invalid language code specified"):
+        await bot.set_my_commands(commands, language_code="vie")
 
 
 @pytest.mark.parametrize(
@@ -490,12 +488,6 @@ async def test_documents_round_trip(bot: Bot, fake: FakeTelegramAPI) -> None:
 
     with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
         await bot.send_photo(USER, "no-such-file-id")
-
-
-async def test_chat_action(bot: Bot) -> None:
-    assert await bot.send_chat_action(USER, "typing") is True
-    with pytest.raises(TelegramBadRequest, match="wrong parameter action in request"):
-        await bot.send_chat_action(USER, "dancing")
 
 
 # --------------------------------------------------------------------------- a whole bot
