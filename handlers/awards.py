@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.db.models import OfficeDraft, Unit
 from bot.events import Button, Incoming, Outcome, Reply
-from bot.forms.flow import Step
+from bot.forms.steps import Step
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.awards import recording

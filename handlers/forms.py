@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.context import Context
 from bot.db.models import Deadline, Submission
 from bot.events import Button, Incoming, Outcome, Reply
-from bot.forms.flow import Step
 from bot.forms.prompts import answer_lines
+from bot.forms.steps import Step
 from bot.i18n import N_
 from bot.routing import UNIT_ROLES, Router, button_argument
 from bot.services.obligations.deadlines import owed_deadline, school_year_of, unit_deadlines

@@ -23,7 +23,7 @@ from bot.app import CoreApp
 from bot.channel import Delivery
 from bot.db.models import Attachment, ChannelIdentity, Role, Submission
 from bot.events import FileRef, Reply
-from bot.forms.flow import REMOVAL, WORDS
+from bot.forms.steps import REMOVAL, TYPED_REMOVAL, VERBS
 from bot.services.messaging import reminders
 from bot.text import fold
 from channels.zalo.adapter import CHANNEL
@@ -106,7 +106,7 @@ class ZaloChat:
     def verbs(self) -> dict[str, str]:
         """The form's numbered options and the words it offers, read from the screen."""
         words = {fold(word) for word in re.findall(r"^  \[([^\]\d][^\]]*)\]", self.text, re.M)}
-        typed = {verb: verb for verb, accepted in WORDS.items() if words & set(accepted)}
+        typed = {verb: verb for verb, spec in VERBS.items() if words & set(spec.words)}
         numbered = re.findall(r"^  \[(\d+)\]", self.text, re.M)
         return typed | {f"option{int(n) - 1}": n for n in numbered if self._form_on_screen()}
 
@@ -389,15 +389,14 @@ async def _until(condition, seconds: float = 5.0) -> None:
 
 
 def test_form_words_are_what_the_flow_reads():
-    from bot.forms.prompts import TYPED_VERBS
-    from bot.i18n import N_, Translator
+    from bot.i18n import Translator
     from tests.conftest import VIETNAM
 
     for locale in ("vi", "en"):
         t = Translator(locale, VIETNAM)
-        for verb, word in TYPED_VERBS.items():
-            assert fold(t(word)) in WORDS[verb], (locale, verb)
-        assert re.fullmatch(REMOVAL, fold(t(N_("remove {number}"), number=2)))
+        for verb, spec in VERBS.items():
+            assert fold(t(spec.typed)) in spec.words, (locale, verb)
+        assert re.fullmatch(REMOVAL, fold(t(TYPED_REMOVAL, number=2)))
 
 
 async def test_one_thidua_run_serves_telegram_and_zalo_together(fake, database_url, tmp_path):

@@ -7,33 +7,19 @@ current turn when pressed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.events import Button
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Env, Field, Group, MultiChoice
+from bot.forms.steps import CONFIRM, REVIEW, TYPED_REMOVAL, VERBS, FlowState, Step
 from bot.i18n import N_
 
-if TYPE_CHECKING:
-    from bot.forms.flow import Flow, Step
-
 EDIT_BUTTONS_PER_ROW = 4
-# The word a person types for a navigation button where there are no buttons (Zalo, the
-# sandbox); each is one of the flow's WORDS once folded, in both languages.
-TYPED_VERBS = {
-    "back": N_("back"),
-    "skip": N_("skip"),
-    "cancel": N_("cancel"),
-    "done": N_("done"),
-    "add": N_("add"),
-    "submit": N_("submit"),
-    "yes": N_("yes"),
-}
 
 
-def render(flow: Flow) -> Step:
-    from bot.forms.flow import CONFIRM, REVIEW, Step
-
+def render(flow: FlowState) -> Step:
+    """The step the draft is at, as the person sees it."""
     at = flow.cursor["at"]
     if at == REVIEW:
         return Step(*_review(flow))
@@ -48,16 +34,16 @@ def render(flow: Flow) -> Step:
 
 
 def _button(
-    flow: Flow, label: str, verb: str, index: int | None = None, *, typed: str | None = None
+    flow: FlowState, label: str, verb: str, index: int | None = None, *, typed: str | None = None
 ) -> Button:
     suffix = "" if index is None else str(index)
     prefix = flow.form.button_prefix
-    if typed is None and verb in TYPED_VERBS:
-        typed = flow.env.t(TYPED_VERBS[verb])
+    if typed is None and verb in VERBS:
+        typed = flow.env.t(VERBS[verb].typed)
     return Button(label, f"{prefix}:{flow.draft_id}:{flow.cursor['n']}:{verb}{suffix}", typed)
 
 
-def _progress(flow: Flow, current: Field) -> str:
+def _progress(flow: FlowState, current: Field) -> str:
     visible = [f.key for f in flow.form.visible(flow.answers)]
     position = visible.index(current.key) + 1 if current.key in visible else 1
     return flow.env.t(
@@ -68,7 +54,7 @@ def _progress(flow: Flow, current: Field) -> str:
     )
 
 
-def _question(flow: Flow, current: Field, heading: str, value=None) -> tuple[str, list]:
+def _question(flow: FlowState, current: Field, heading: str, value=None) -> tuple[str, list]:
     t = flow.env.t
     lines = [heading, t(current.label)]
     if hint := current.hint(flow.env):
@@ -83,7 +69,7 @@ def _question(flow: Flow, current: Field, heading: str, value=None) -> tuple[str
     return "\n".join(lines), buttons
 
 
-def _choice_buttons(flow: Flow, current: Field) -> list[list[Button]]:
+def _choice_buttons(flow: FlowState, current: Field) -> list[list[Button]]:
     choices = current.choices(flow.env)
     if not isinstance(current, MultiChoice):
         return [[_button(flow, choice.label, "option", i)] for i, choice in enumerate(choices)]
@@ -96,7 +82,7 @@ def _choice_buttons(flow: Flow, current: Field) -> list[list[Button]]:
     return rows
 
 
-def _navigation(flow: Flow, *, skippable: bool) -> list[Button]:
+def _navigation(flow: FlowState, *, skippable: bool) -> list[Button]:
     t = flow.env.t
     row = [_button(flow, t(N_("⬅️ Back")), "back")]
     if skippable:
@@ -105,7 +91,7 @@ def _navigation(flow: Flow, *, skippable: bool) -> list[Button]:
     return row
 
 
-def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
+def _group_menu(flow: FlowState, group: Group) -> tuple[str, list]:
     t = flow.env.t
     rows = flow.answers.get(group.key, [])
     lines = [_progress(flow, group), t(group.label), group.show(rows, flow.env)]
@@ -120,7 +106,7 @@ def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
                 t(N_("🗑 Remove {number}"), number=i + 1),
                 "remove",
                 i,
-                typed=t(N_("remove {number}"), number=i + 1),
+                typed=t(TYPED_REMOVAL, number=i + 1),
             )
         ]
         for i in range(len(rows))
@@ -130,7 +116,7 @@ def _group_menu(flow: Flow, group: Group) -> tuple[str, list]:
     return "\n".join(lines), buttons
 
 
-def _row_question(flow: Flow, group: Group) -> tuple[str, list]:
+def _row_question(flow: FlowState, group: Group) -> tuple[str, list]:
     t = flow.env.t
     current = next(f for f in group.fields if f.key == flow.cursor["sub"])
     number = len(flow.answers.get(group.key, [])) + 1
@@ -157,7 +143,7 @@ def answer_lines(
     return lines
 
 
-def _review(flow: Flow) -> tuple[str, list]:
+def _review(flow: FlowState) -> tuple[str, list]:
     t = flow.env.t
     lines = [t(N_("Please check your answers for “{form}”:"), form=t(flow.form.title))]
     visible = flow.form.visible(flow.answers)
@@ -175,7 +161,7 @@ def _review(flow: Flow) -> tuple[str, list]:
     return "\n\n".join(lines), buttons
 
 
-def _confirm(flow: Flow) -> tuple[str, list]:
+def _confirm(flow: FlowState) -> tuple[str, list]:
     t = flow.env.t
     text = t(flow.form.confirm, form=t(flow.form.title), due=flow.env.due)
     buttons = [

@@ -32,7 +32,8 @@ from bot.db.repositories.forms import DraftRow
 from bot.forms.catalog import ANY_AWARD, AWARD_SOURCES, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
-from bot.forms.flow import REVIEW, Flow
+from bot.forms.flow import Flow
+from bot.forms.steps import REVIEW
 from bot.i18n import Translator
 from bot.services.reporting.submissions import SubmitRefused, editable
 
