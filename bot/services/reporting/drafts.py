@@ -7,7 +7,7 @@ a deploy or a second replica picks up at the same step.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -46,6 +46,8 @@ class FormEnv:
     awards: dict[str, str]
     models: list[Choice]
     due_at: datetime | None  # None outside a deadline's form (the office's award form)
+    # Each list built once: the export shows hundreds of thousands of answers with one env.
+    _choices: dict[str, list[Choice]] = field(default_factory=dict, repr=False)
 
     @property
     def due(self) -> str:
@@ -53,6 +55,11 @@ class FormEnv:
         return self.t.datetime(self.due_at) if self.due_at else ""
 
     def choices_from(self, source: str) -> list[Choice]:
+        if source not in self._choices:
+            self._choices[source] = self._build_choices(source)
+        return self._choices[source]
+
+    def _build_choices(self, source: str) -> list[Choice]:
         if source == UNIT_MODELS:
             return self.models
         if source == ANY_AWARD:
