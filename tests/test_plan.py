@@ -239,20 +239,20 @@ def test_phase1_report_is_due_at_the_end_of_20_october_vietnam_time(plan: Plan) 
 
 def test_pilot_model_report_goes_to_exactly_the_model_units(plan: Plan) -> None:
     model_units = {code for model in plan.models for code in model.units}
-    assert plan.deadline("model-report").audience_unit_codes(plan) == model_units
+    assert plan.audience_unit_codes(plan.deadline("model-report")) == model_units
     assert len(model_units) == 30
     assert "PGD-TAN-SON" not in model_units
 
 
 def test_audience_all_is_every_unit_but_the_so(plan: Plan) -> None:
-    audience = plan.deadline("phase1-report").audience_unit_codes(plan)
+    audience = plan.audience_unit_codes(plan.deadline("phase1-report"))
     assert audience == {unit.code for unit in plan.units} - {"SO"}
 
 
 def test_audience_can_name_some_models(tmp_path: Path) -> None:
     text = MINIMAL + deadline_for_models("[1]")
     plan = load_plan(write_plan(tmp_path, text))
-    assert plan.deadline("report").audience_unit_codes(plan) == {"PGD-A"}
+    assert plan.audience_unit_codes(plan.deadline("report")) == {"PGD-A"}
 
 
 # --- bad plan files ------------------------------------------------------------------------------

@@ -5,14 +5,13 @@ own plan file. Both raise `PlanError`, whose message is ready to show, when the 
 """
 
 from bot.plan.loader import default_plan_path, load_plan
-from bot.plan.schema import (
+from bot.plan.problems import PlanError, Problem
+from bot.plan.schema import Plan
+from bot.plan.sections import (
     AwardType,
     Block,
     Deadline,
     PilotModel,
-    Plan,
-    PlanError,
-    Problem,
     ReminderPolicy,
     Target,
     UnitKind,

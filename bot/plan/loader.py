@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.plan.schema import Plan, PlanError, Problem
+from bot.plan.problems import PlanError, Problem
+from bot.plan.schema import Plan
 
 DEFAULT_PLAN_FILE = "plan-941-2016.toml"
 

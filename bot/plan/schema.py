@@ -1,332 +1,39 @@
 """The plan as data: units, pilot models, targets, award types and the calendar.
 
-Every model is frozen and rejects unknown keys, so a typo in the plan file is reported instead of
-being silently ignored. Each entry is first checked on its own (types, codes, dates); checks that
-need the whole plan (references between sections, the unit tree, the plan's years) run once every
-entry is valid and raise `PlanError` with one `Problem` per fault, each located by its key path.
+Each entry is first checked on its own (types, codes, dates: bot/plan/sections.py); the checks
+here need the whole plan (references between sections, the unit tree, the plan's years). They
+run once every entry is valid and raise `PlanError` with one `Problem` per fault, each located by
+its key path.
 
 Code never names a unit: everything about units lives in the plan file.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from collections.abc import Hashable, Iterable, Iterator
+from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-    model_validator,
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from bot.plan.problems import PlanError, Problem
+from bot.plan.sections import (
+    AwardType,
+    Block,
+    Deadline,
+    Frozen,
+    PilotModel,
+    Target,
+    Text,
+    UnitSpec,
 )
 
-Block = Literal["district", "so_direct"]  # khối thuộc UBND huyện/thành/thị ; khối trực thuộc Sở
-UnitKind = Literal["department", "district_office", "school", "centre"]
-AwardKind = Literal["collective", "individual", "both"]
-Audience = Literal["all", "models"]
-Loc = tuple[str | int, ...]
 _Entry = TypeVar("_Entry")
 
 
-# ---------------------------------------------------------------------------------------------
-# Problems and the error that carries them
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One fault in a plan: where it is (a key path, or a line and column) and what is wrong."""
-
-    message: str
-    loc: Loc = ()  # key path into the plan data, e.g. ("units", 12, "parent")
-    line: int | None = None  # line and column replace loc for TOML syntax errors
-    column: int | None = None
-
-    def render(self, data: object = None) -> str:
-        """`where: what`; `data` (the parsed file) lets list entries be named by their code."""
-        if self.line is not None:
-            return f"line {self.line}, column {self.column}: {self.message}"
-        if self.loc:
-            return f"{key_path(self.loc, data)}: {self.message}"
-        return self.message
-
-
-class PlanError(Exception):
-    """A plan that cannot be used. `str(error)` is ready to show: one problem per line, each
-    prefixed with the file name when it is known."""
-
-    def __init__(
-        self, problems: Iterable[Problem], source: str | None = None, data: object = None
-    ) -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        prefix = f"{source}: " if source else ""
-        super().__init__("\n".join(prefix + problem.render(data) for problem in self.problems))
-
-    def in_file(self, source: str, data: object = None) -> PlanError:
-        """The same problems, told as coming from the file `source` whose parsed text is `data`."""
-        return PlanError(self.problems, source, data)
-
-
-def key_path(loc: Loc, data: object = None) -> str:
-    """`("units", 12, "parent")` -> `units[12] (THPT-ABC).parent`.
-
-    A list entry is followed by its `code` when `data` has one, so the office can find the entry
-    by searching the file instead of counting entries."""
-    text, node = "", data
-    for part in loc:
-        node = _child(node, part)
-        if isinstance(part, int):
-            text += f"[{part}]"
-            code = node.get("code") if isinstance(node, Mapping) else None
-            if isinstance(code, str):
-                text += f" ({code})"
-        elif text and not part.startswith("["):  # pydantic writes dict-key errors as "[key]"
-            text += f".{part}"
-        else:
-            text += part
-    return text
-
-
-def _child(node: object, part: str | int) -> object:
-    if isinstance(part, int):
-        return node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-    return node.get(part) if isinstance(node, Mapping) else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Field types
-
-
-def _code_type(pattern: str, what: str, hint: str) -> Any:
-    """A string type for codes; the message tells a clerk how to write one."""
-    regex = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f'"{value}" is not a valid {what}: {hint}')
-        return value
-
-    return Annotated[str, AfterValidator(check)]
-
-
-UnitCode = _code_type(
-    r"[A-Z0-9]+(-[A-Z0-9]+)*",
-    "unit code",
-    'use capital letters without accents, digits and dashes, e.g. "PGD-VIET-TRI"',
-)
-AwardCode = _code_type(
-    r"[a-z0-9_]+",
-    "award type code",
-    'use small letters without accents, digits and "_", e.g. "lao_dong_tien_tien"',
-)
-DeadlineCode = _code_type(
-    r"[a-z0-9]+(-[a-z0-9]+)*",
-    "deadline code",
-    'use small letters without accents, digits and dashes, e.g. "annual-report"',
-)
-FormCode = _code_type(
-    r"[a-z0-9_]+",
-    "form code",
-    'use small letters without accents, digits and "_", e.g. "annual_report"',
-)
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-def _check_school_year(value: str) -> str:
-    match = re.fullmatch(r"(\d{4})-(\d{4})", value)
-    if match is None or int(match[2]) != int(match[1]) + 1:
-        raise ValueError(f'"{value}" is not a school year: write it like "2016-2017"')
-    return value
-
-
-SchoolYear = Annotated[str, AfterValidator(_check_school_year)]
-
-
-def _shift_school_year(school_year: str, years: int) -> str:
-    first = int(school_year[:4]) + years
-    return f"{first}-{first + 1}"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sections of the plan
-
-
-class AwardType(_Frozen):
-    """An emulation title or a commendation, as used in forms and targets."""
-
-    code: AwardCode
-    name: Text
-    name_en: Text
-    kind: AwardKind
-
-
-class UnitSpec(_Frozen):
-    """A unit in the tree: the Sở at the root, then district offices and Sở-direct units.
-
-    `block` is an optional override. Read a unit's block with `Plan.block_of`, which derives it
-    from the tree when the file leaves it out (the rule is documented there)."""
-
-    code: UnitCode
-    name: Text
-    kind: UnitKind
-    parent: str | None = None
-    block: Block | None = None
-
-
-class PilotModel(_Frozen):
-    """A pilot model (mô hình điểm): the Sở department steering it and the units building it."""
-
-    number: PositiveInt
-    name: Text
-    name_en: Text
-    steering: Text
-    steering_en: Text
-    units: tuple[str, ...] = Field(min_length=1)
-
-
-class Target(_Frozen):
-    """A sector target for the plan's years: at least `target` awards, or `strive` to have some."""
-
-    award: str
-    target: NonNegativeInt | None = None
-    strive: bool = False
-    split: dict[Block, NonNegativeInt] = {}
-    note: str = ""
-
-    @field_validator("split")
-    @classmethod
-    def _split_adds_up(cls, split: dict[Block, int], info: ValidationInfo) -> dict[Block, int]:
-        if not split or "target" not in info.data:  # no split, or the target itself is invalid
-            return split
-        target, total = info.data["target"], sum(split.values())
-        if target is None:
-            raise ValueError(f"the split adds up to {total}, but the target has no number")
-        if total != target:
-            raise ValueError(f"the split adds up to {total}, but the target is {target}")
-        return split
-
-    @model_validator(mode="after")
-    def _has_number_or_strive(self) -> Target:
-        if self.target is None and not self.strive:
-            raise ValueError('a target needs a number ("target = 15") or "strive = true"')
-        return self
-
-
-class ReminderPolicy(_Frozen):
-    """When reminders for one deadline go out (plan time zone)."""
-
-    days_before: tuple[NonNegativeInt, ...] = (14, 7, 3, 1, 0)
-    at: time = time(8, 0)
-    overdue_every_days: PositiveInt = 3
-    overdue_for_days: NonNegativeInt = 14
-    quiet_from: time = time(21, 0)
-    quiet_until: time = time(7, 0)
-
-    def is_quiet(self, moment: time) -> bool:
-        """Whether `moment` falls in the quiet hours, which may span midnight (21:00-07:00)."""
-        if self.quiet_from <= self.quiet_until:
-            return self.quiet_from <= moment < self.quiet_until
-        return moment >= self.quiet_from or moment < self.quiet_until
-
-    @model_validator(mode="after")
-    def _sends_outside_quiet_hours(self) -> ReminderPolicy:
-        if self.is_quiet(self.at):
-            raise ValueError(
-                f"reminders at {self.at:%H:%M} would fall in the quiet hours "
-                f"{self.quiet_from:%H:%M}-{self.quiet_until:%H:%M}"
-            )
-        return self
-
-
-class Deadline(_Frozen):
-    """Something units must hand in by a date. A yearly deadline (`repeat_yearly_until`) is
-    expanded by `Plan.deadlines` into one deadline per year."""
-
-    code: DeadlineCode
-    title: Text
-    title_en: Text
-    form: FormCode
-    due: date
-    cutoff: time = time(23, 59, 59)
-    fixed: bool  # True: the plan fixes the date; False: our default for a period the plan names
-    audience: Audience = "all"
-    models: tuple[PositiveInt, ...] = ()  # with audience "models"; empty means every model
-    school_year: SchoolYear
-    repeat_yearly_until: int | None = None
-    source: Text
-    reminders: ReminderPolicy = ReminderPolicy()
-
-    @field_validator("models")
-    @classmethod
-    def _models_need_model_audience(
-        cls, models: tuple[int, ...], info: ValidationInfo
-    ) -> tuple[int, ...]:
-        if models and info.data.get("audience", "models") != "models":
-            raise ValueError('list models only with audience = "models"')
-        return models
-
-    @field_validator("repeat_yearly_until")
-    @classmethod
-    def _repeat_is_possible(cls, until: int | None, info: ValidationInfo) -> int | None:
-        due = info.data.get("due")
-        if until is None or due is None:
-            return until
-        if until < due.year:
-            raise ValueError(f"{until} is before the first due date, {due}")
-        if (due.month, due.day) == (2, 29):
-            raise ValueError("a yearly deadline cannot fall on 29 February")
-        return until
-
-    def due_at(self, tz: tzinfo) -> datetime:
-        """The cut-off instant: the due day at `cutoff`, in `tz` (the plan's time zone)."""
-        return datetime.combine(self.due, self.cutoff, tzinfo=tz)
-
-    def audience_unit_codes(self, plan: Plan) -> set[str]:
-        """Codes of the units that owe this deadline."""
-        if self.audience == "all":
-            root_code = plan.root.code
-            return {unit.code for unit in plan.units if unit.code != root_code}
-        numbers = self.models or tuple(model.number for model in plan.models)
-        return {code for model in plan.models if model.number in numbers for code in model.units}
-
-    def yearly(self) -> tuple[Deadline, ...]:
-        """This deadline, or one per year up to `repeat_yearly_until` with the year in the code."""
-        if self.repeat_yearly_until is None:
-            return (self,)
-        years = range(self.due.year, self.repeat_yearly_until + 1)
-        return tuple(self._in_year(year) for year in years)
-
-    def _in_year(self, year: int) -> Deadline:
-        return self.model_copy(
-            update={
-                "code": f"{self.code}-{year}",
-                "due": self.due.replace(year=year),
-                "school_year": _shift_school_year(self.school_year, year - self.due.year),
-                "repeat_yearly_until": None,
-            }
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# The plan
-
-
-class Plan(_Frozen):
+class Plan(Frozen):
     """A whole plan.
 
     The file's `deadlines` are kept as declared in `declared_deadlines`; `deadlines` is the
@@ -385,6 +92,13 @@ class Plan(_Frozen):
     def root(self) -> UnitSpec:
         """The unit without a parent: the Sở."""
         return next(unit for unit in self.units if unit.parent is None)
+
+    def audience_unit_codes(self, deadline: Deadline) -> set[str]:
+        """Codes of the units that owe ``deadline``."""
+        if deadline.audience == "all":
+            return {unit.code for unit in self.units if unit.code != self.root.code}
+        numbers = deadline.models or tuple(model.number for model in self.models)
+        return {code for model in self.models if model.number in numbers for code in model.units}
 
     def unit(self, code: str) -> UnitSpec:
         return _lookup(self._units_by_code, code, "unit")

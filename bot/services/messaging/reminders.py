@@ -28,7 +28,7 @@ from bot.db.repositories import PlanRepository
 from bot.db.repositories.plan import audience_query, done_query
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
-from bot.plan.schema import ReminderPolicy
+from bot.plan.sections import ReminderPolicy
 from bot.services.messaging.outbox import enqueue
 from bot.services.obligations.deadlines import time_left
 
