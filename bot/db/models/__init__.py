@@ -1,0 +1,65 @@
+"""SQLAlchemy 2 models: the whole persistent state of the bot, a module per capability.
+
+Instants are stored as timezone-aware UTC (``AwareDateTime``) so SQLite and PostgreSQL agree.
+Importing this package registers every table on ``Base.metadata`` (what Alembic compares).
+"""
+
+from bot.db.models.awards import Award
+from bot.db.models.base import (
+    AwareDateTime,
+    Base,
+    BroadcastStatus,
+    OutboxStatus,
+    Role,
+    SubmissionStatus,
+)
+from bot.db.models.messaging import Broadcast, ChatOptions, OutboxMessage
+from bot.db.models.people import (
+    ChannelIdentity,
+    InviteCode,
+    InviteFailure,
+    Person,
+    RoleGrant,
+    Unit,
+)
+from bot.db.models.plan import AwardType, Deadline, ModelAssignment, PilotModel, Plan, Target
+from bot.db.models.records import AuditEntry, ProcessedUpdate
+from bot.db.models.reporting import (
+    Attachment,
+    FormDraft,
+    OfficeDraft,
+    Submission,
+    SubmissionVersion,
+)
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "Award",
+    "AwardType",
+    "AwareDateTime",
+    "Base",
+    "Broadcast",
+    "BroadcastStatus",
+    "ChannelIdentity",
+    "ChatOptions",
+    "Deadline",
+    "FormDraft",
+    "InviteCode",
+    "InviteFailure",
+    "ModelAssignment",
+    "OfficeDraft",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "PilotModel",
+    "Plan",
+    "ProcessedUpdate",
+    "Role",
+    "RoleGrant",
+    "Submission",
+    "SubmissionStatus",
+    "SubmissionVersion",
+    "Target",
+    "Unit",
+]

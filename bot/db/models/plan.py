@@ -1,0 +1,99 @@
+"""The plan as loaded: award types, pilot models and their units, targets, deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.models.base import Base
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    start_year: Mapped[int]
+    end_year: Mapped[int]
+    # The plan file as loaded, so what the bot runs on can always be shown and compared.
+    # Deferred: about 20 KB of JSON that no conversation step needs.
+    source: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    loaded_at: Mapped[datetime]
+
+
+class AwardType(Base):
+    __tablename__ = "award_types"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class PilotModel(Base):
+    __tablename__ = "pilot_models"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    steering: Mapped[str] = mapped_column(String(255))
+    steering_en: Mapped[str] = mapped_column(String(255))
+
+
+class ModelAssignment(Base):
+    __tablename__ = "model_assignments"
+    __table_args__ = (UniqueConstraint("model_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("pilot_models.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+
+class Target(Base):
+    """A sector quota, e.g. 72 provincial flags; ``split`` holds the per-block shares."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("plan_id", "award_type_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_types.id"))
+    target: Mapped[int | None]
+    strive: Mapped[bool] = mapped_column(Boolean, default=False)
+    split: Mapped[dict[str, Any]]
+
+
+class Deadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    form_code: Mapped[str] = mapped_column(String(64))
+    school_year: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    fixed_by_plan: Mapped[bool] = mapped_column(Boolean)
+    # "all" units but the root, or "models": the units of the pilot models listed.
+    audience: Mapped[str] = mapped_column(String(16))
+    audience_models: Mapped[list[int]] = mapped_column(JSON)
+    reminder_policy: Mapped[dict[str, Any]]
+
+    plan: Mapped[Plan] = relationship()
+
+    def title_in(self, locale: str) -> str:
+        """The title with its school year: yearly deadlines share a title."""
+        title = self.title if locale == "vi" else self.title_en
+        return f"{title} ({self.school_year})"
