@@ -5,6 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
 COPY pyproject.toml README.md babel.cfg ./
+COPY thidua ./thidua
 COPY bot ./bot
 COPY handlers ./handlers
 COPY channels ./channels
