@@ -1,0 +1,1 @@
+"""The persistent state: models, repositories, the unit of work, migrations."""

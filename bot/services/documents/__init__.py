@@ -1,0 +1,1 @@
+"""Documents: the spreadsheets offices keep, read and written."""

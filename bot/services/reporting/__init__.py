@@ -1,0 +1,2 @@
+"""Reporting: a person's drafts, submissions with their versions, the office's review and its
+own drafts, and the Excel export."""
