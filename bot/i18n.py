@@ -54,6 +54,10 @@ def normalise_locale(code: str | None, default: str) -> str:
     return default
 
 
+# A cut-off at 23:59 (or 23:59:59) means "by the end of the day".
+END_OF_DAY = (23, 59)
+
+
 class Translator:
     """Translates and formats for one person: their language and the plan's time zone."""
 
@@ -79,3 +83,11 @@ class Translator:
 
     def datetime(self, instant: datetime) -> str:
         return instant.astimezone(self.zone).strftime("%H:%M %d/%m/%Y")
+
+    def cutoff(self, instant: datetime) -> str:
+        """A deadline's cut-off as people say it: the last day alone when it runs to the end of
+        that day ("19/10/2016"), with the hour otherwise ("17:00 19/10/2016")."""
+        local = instant.astimezone(self.zone)
+        if (local.hour, local.minute) == END_OF_DAY:
+            return self.date(instant)
+        return self.datetime(instant)

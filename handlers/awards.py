@@ -77,8 +77,8 @@ async def _advance(form: recording.AwardForm, step: Step, ctx: Context) -> Outco
         entry = form.entry()
         problem = await recording.problem(ctx.session, ctx.clock, ctx.t, entry)
         if problem is None:
-            created = await recording.record(ctx.session, ctx.clock, form, entry, ctx.person)
-            return Outcome([menu_reply(ctx, _recorded(entry, created, ctx))])
+            done = await recording.record(ctx.session, ctx.clock, ctx.t, form, entry, ctx.person)
+            return Outcome([menu_reply(ctx, _recorded(entry, done, ctx))])
         step = form.opened.flow.back_to_review(problem)
     active = step.finished != "cancel"
     await drafts.save(ctx.session, form.opened, ctx.clock, active=active)
@@ -87,18 +87,22 @@ async def _advance(form: recording.AwardForm, step: Step, ctx: Context) -> Outco
     return _reply(step, form.unit)
 
 
-def _recorded(entry: AwardEntry, created: bool, ctx: Context) -> str:
+def _recorded(entry: AwardEntry, done: recording.Recorded, ctx: Context) -> str:
     _ = ctx.t
     values = {
         "recipient": entry.recipient_name,
         "number": entry.decision_number,
         "date": entry.decision_date.strftime("%d/%m/%Y"),
     }
-    if not created:
+    if not done.created:
         return _(
             "This award was already recorded (decision {number} of {date}, {recipient}); "
             "nothing was added.",
             **values,
+        )
+    if done.outside_period:
+        return _("🏅 Recorded: {recipient}, decision {number} of {date}.", **values) + (
+            "\n" + done.outside_period
         )
     return _(
         "🏅 Recorded: {recipient}, decision {number} of {date}. It now counts toward the "

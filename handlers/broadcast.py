@@ -80,7 +80,7 @@ async def _options(kind: str, ctx: Context) -> list[tuple[str, int]]:
         models = await pilot_models(ctx.session)
         return [(_model_label(model, ctx), model.id) for model in models]
     return [
-        (f"{d.title_in(ctx.t.locale)} · {ctx.t.date(d.due_at)}", d.id)
+        (f"{d.title_in(ctx.t.locale)} · {ctx.t.cutoff(d.due_at)}", d.id)
         for d in await plan_deadlines(ctx.session)
     ]
 

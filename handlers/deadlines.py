@@ -74,7 +74,7 @@ def _heading(number: int, deadline: Deadline, ctx: Context) -> str:
     _ = ctx.t
     title = deadline.title_in(ctx.t.locale)
     marker = "" if deadline.fixed_by_plan else "*"
-    due = _("due {time}{marker}", time=ctx.t.datetime(deadline.due_at), marker=marker)
+    due = _("last day {time}{marker}", time=ctx.t.cutoff(deadline.due_at), marker=marker)
     return f"{number}. {title}\n   {due} · {time_left(ctx.t, deadline.due_at, ctx.clock.now())}"
 
 
@@ -82,4 +82,4 @@ def _footnote(ctx: Context, deadlines: list[Deadline]) -> str:
     if all(deadline.fixed_by_plan for deadline in deadlines):
         return ""
     _ = ctx.t
-    return "\n\n" + _("* A default date: the plan only names a period, so the office may move it.")
+    return "\n\n" + _("* The office's own date, not one the plan fixes: the office may move it.")

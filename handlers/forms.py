@@ -57,7 +57,7 @@ async def choose_report(_event: Incoming, ctx: Context) -> Outcome:
     if not reports:
         return Outcome([menu_reply(ctx, _("Your unit has no report to submit now."))])
     buttons = tuple(
-        (Button(f"{d.title_in(ctx.t.locale)} · {ctx.t.date(d.due_at)}", f"open:{d.id}"),)
+        (Button(f"{d.title_in(ctx.t.locale)} · {ctx.t.cutoff(d.due_at)}", f"open:{d.id}"),)
         for d in reports
     )
     return Outcome([Reply(_("Which report do you want to fill in?"), buttons=buttons)])
@@ -169,12 +169,12 @@ def _receipt(receipt: Receipt, opened: FormSession, ctx: Context) -> str:
         lines.append(
             _(
                 "⚠️ Submitted after the deadline ({due}): marked late.",
-                due=_.datetime(deadline.due_at),
+                due=_.cutoff(deadline.due_at),
             )
         )
     else:
         lines.append(
-            _("You can still change it until {due} (/mystatus).", due=_.datetime(deadline.due_at))
+            _("You can still change it until {due} (/mystatus).", due=_.cutoff(deadline.due_at))
         )
     lines.append(_("Summary:"))
     lines += [f"• {line}" for line in _summary(opened)]
@@ -202,7 +202,7 @@ def _refusal_text(refusal: SubmitRefused, ctx: Context) -> str:
         return _(
             "The deadline ({due}) has passed: this submission can no longer be changed. "
             "Please contact the Department office if something must be corrected.",
-            due=_.datetime(deadline.due_at),
+            due=_.cutoff(deadline.due_at),
         )
     return _(
         "Not saved: someone else in your unit saved this report meanwhile (version {version}, "

@@ -25,7 +25,7 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
             _(
                 "Report status for: {title}, due {due}",
                 title=status.deadline.title_in(_.locale),
-                due=_.date(status.deadline.due_at),
+                due=_.cutoff(status.deadline.due_at),
             )
         )
     owing = status.owing if status.deadline is not None else None

@@ -8,9 +8,8 @@ from bot.i18n import N_
 from bot.routing import SECTOR_ROLES, Router
 from bot.services.awards.charts import progress_chart
 from bot.services.awards.quotas import QuotaLine, progress
+from bot.services.setup.units import BLOCK_NAMES
 from handlers.common import menu_reply
-
-BLOCK_NAMES = {"district": N_("district-managed block"), "so_direct": N_("Sở-direct block")}
 
 
 def register(router: Router) -> None:
@@ -61,5 +60,18 @@ def _entry(number: int, line: QuotaLine, ctx: Context) -> str:
         )
         for share in line.blocks
     ]
+    if line.root:
+        parts.append(_("   the Sở itself (in no block): {count}", count=line.root))
     parts.append(_("   reported by units: {count}", count=line.reported))
+    if line.outside_period:
+        parts.append(
+            _("   not counted, decided outside the plan period: {count}", count=line.outside_period)
+        )
+    if line.other_recipients:
+        parts.append(
+            _(
+                "   not counted, to recipients this target does not count: {count}",
+                count=line.other_recipients,
+            )
+        )
     return "\n".join(parts)

@@ -98,7 +98,7 @@ async def _card(chosen: QueueItem, ctx: Context, note: str = "") -> Reply:
         ),
     ]
     if submission.late:
-        lines.append(_("⚠️ Submitted after the deadline ({due}).", due=_.datetime(deadline.due_at)))
+        lines.append(_("⚠️ Submitted after the deadline ({due}).", due=_.cutoff(deadline.due_at)))
     if submission.review_note:
         lines.append(_("Returned with the reason: {reason}", reason=submission.review_note))
     lines += ["", *answer_lines(form_for(deadline.form_code), version.answers, env)]

@@ -49,7 +49,7 @@ async def choose(event: Incoming, ctx: Context) -> Outcome:
     if wanted:
         return await _page(wanted[0], 0, "", Scope(within=_within(ctx)), ctx)
     buttons = tuple(
-        (Button(f"{d.title_in(ctx.t.locale)} · {ctx.t.date(d.due_at)}", f"st:{d.id}:0:"),)
+        (Button(f"{d.title_in(ctx.t.locale)} · {ctx.t.cutoff(d.due_at)}", f"st:{d.id}:0:"),)
         for d in deadlines
     )
     return Outcome([Reply(ctx.t(N_("Which deadline?")), buttons=buttons)])
@@ -119,7 +119,7 @@ def _summary(status: DeadlineStatus, ctx: Context) -> str:
         "{title}, due {due}\nSubmitted {submitted} · late {late} · returned {returned} · "
         "missing {missing} (of {total})\nNot submitted yet:",
         title=deadline.title_in(_.locale),
-        due=_.datetime(deadline.due_at),
+        due=_.cutoff(deadline.due_at),
         submitted=status.submitted,
         late=status.late,
         returned=status.returned,

@@ -33,7 +33,7 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
         lines.append(_("Still to submit:"))
     for deadline in owed:
         title = deadline.title_in(_.locale)
-        lines.append(_("• {title} — due {time}", title=title, time=_.datetime(deadline.due_at)))
+        lines.append(_("• {title} — last day {time}", title=title, time=_.cutoff(deadline.due_at)))
         buttons.append((Button(_("📝 Fill in: {title}", title=title), f"open:{deadline.id}"),))
     if len(lines) == 1:
         lines.append(_("Nothing submitted and nothing owed right now."))

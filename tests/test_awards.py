@@ -337,7 +337,6 @@ async def test_every_bad_row_is_reported_at_its_cell_and_nothing_is_written(
         "row 4, column E (decision_number): missing",
         'row 4, column F (decision_date): not a date: "32/01/2017"; write it as dd/mm/yyyy',
         "row 5, column C (kind): Ministry Emulation Flag is given to collectives only",
-        "row 5, column F (decision_date): 01/01/2015 is before the plan period (2016–2020)",
         "row 6, column F (decision_date): 02/06/2020 is in the future",
         "row 7, column B (recipient): missing: the name of the person awarded",
         'row 7, column F (decision_date): not a date: "2017-06-01"; write it as dd/mm/yyyy',

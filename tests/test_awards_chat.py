@@ -121,3 +121,37 @@ async def test_an_award_put_aside_says_where_to_find_it_and_the_card_resumes_it(
     assert "Tập thể hay cá nhân?" in clerk.text  # the award type chosen before is kept
     await clerk.says("/cancel")
     assert "mở lại từ nơi bạn đã bắt đầu" in clerk.text
+
+
+async def test_an_order_to_a_person_is_recorded_with_its_class(app, clock):
+    clerk = await clerk_at_card(app, clock)
+    await clerk.says("huan chuong doc lap")
+    assert "Hạng nào?" in clerk.text
+    await clerk.says("2")  # hạng Nhì
+    await clerk.says("ca nhan")
+    await clerk.says("Nguyễn Văn An")
+    await clerk.says("567/QĐ-CTN")
+    await clerk.says("02/09/2016")
+    assert "Hạng Nhì" in clerk.text  # on the review screen
+    await clerk.taps("Gửi")
+    await clerk.taps("Đồng ý gửi")
+
+    [award] = await awards(app)
+    assert (award.recipient_name, award.collective, award.award_class) == (
+        "Nguyễn Văn An",
+        False,
+        2,
+    )
+
+
+async def test_an_award_decided_before_the_plan_is_kept_and_said_not_to_count(app, clock):
+    clerk = await clerk_at_card(app, clock)
+    await clerk.says("co thi dua ubnd tinh")
+    await clerk.says("tap the")
+    await clerk.says("99/QĐ-UBND")
+    await clerk.says("20/11/2015")
+    await clerk.taps("Gửi")
+    await clerk.taps("Đồng ý gửi")
+
+    assert "vẫn lưu trong sổ khen thưởng, nhưng không tính vào chỉ tiêu" in clerk.text
+    assert len(await awards(app)) == 1

@@ -32,9 +32,14 @@ def test_plan_load_then_show_lists_the_calendar(cli):
 
     code, out, _ = cli("plan", "show")
     assert code == 0
-    assert "23:59 20/10/2016  " in out  # fixed by the plan: no asterisk
-    assert "23:59 15/01/2017* " in out  # a default date
-    assert "Cờ thi đua UBND tỉnh: 72 (district 60, so_direct 12)" in out
+    # Fixed by the plan: no asterisk; "trước ngày 20/10/2016" is said, and its last day shown.
+    assert "  19/10/2016 (trước ngày 20/10/2016)  " in out
+    assert "  15/01/2017*  " in out  # the office's date for "end of semester I"
+    assert "  04/06/2017* (trước ngày 05/06/2017)  " in out  # no annual report in 2017 by the plan
+    assert "  04/06/2018 (trước ngày 05/06/2018)  " in out
+    assert "Cờ thi đua UBND tỉnh: 72 (khối huyện, thành, thị 60, khối trực thuộc Sở 12)" in out
+    assert "Huân chương Độc lập: 1 (chỉ tính tập thể)" in out
+    assert "trao cho chính Sở được tính vào tổng của toàn ngành, không thuộc khối nào" in out
 
 
 def test_a_broken_plan_file_is_refused_with_the_key_and_nothing_loaded(cli, tmp_path):
@@ -176,7 +181,9 @@ def test_remind_preview_lists_who_would_be_reminded_and_sends_nothing(cli, datab
     code, out, _ = cli("remind", "--preview", "--at", "13/10/2016 08:00")
 
     assert code == 0
-    assert "08:00 13/10/2016\tphase1-report\tTHPT-VIET-TRI\tNguyễn Văn Bình\ttelegram" in out
+    # A week before each last day: 19/10 for the phase-1 report, 20/10 for the registration.
+    assert "08:00 12/10/2016\tphase1-report\tTHPT-VIET-TRI\tNguyễn Văn Bình\ttelegram" in out
+    assert "08:00 13/10/2016\tregistration-2016\tTHPT-VIET-TRI\tNguyễn Văn Bình\ttelegram" in out
     assert out.strip().endswith("Số nhắc nhở đến hạn lúc 08:00 13/10/2016: 2")
 
     async def queued() -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
-from bot.db.models import Role, SubmissionStatus, Unit
+from bot.db.models import Role, Submission, SubmissionStatus, Unit
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code, record_submission
+from tests.helpers import Person, fill_in, issue_code, open_deadline, record_submission
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"  # in pilot models 1 and 6
 NOT_IN_A_MODEL = "PGD-HA-HOA"  # the plan puts it in no pilot model
@@ -20,15 +21,15 @@ async def bound(app, clock, role: Role, unit: str | None = None, language: str =
     return person
 
 
-async def test_a_principal_sees_the_phase_one_report_due_at_the_end_of_20_october(app, clock):
+async def test_before_20_october_shows_the_last_day_19_october(app, clock):
     principal = await bound(app, clock, Role.HEAD, SCHOOL)
 
     await principal.taps("Hạn nộp")
 
     text = principal.text
     assert "Hạn nộp của Trường THPT Chuyên Hùng Vương" in text
-    assert "23:59 20/10/2016" in text
-    assert "còn 19 ngày" in text
+    assert "hạn chót 19/10/2016 ·" in text  # "trước ngày 20/10/2016"
+    assert "còn 18 ngày" in text
     assert "❌ Chưa nộp" in text
 
 
@@ -38,7 +39,7 @@ async def test_a_submitted_report_shows_as_submitted(app, clock):
 
     await principal.says("/deadlines")
 
-    entry = _entry(principal.text, "20/10/2016")
+    entry = _entry(principal.text, "19/10/2016")
     assert "✅ Đã nộp" in entry
 
 
@@ -48,7 +49,7 @@ async def test_a_returned_report_is_still_owed(app, clock):
 
     await principal.says("/deadlines")
 
-    assert "nộp lại" in _entry(principal.text, "20/10/2016")
+    assert "nộp lại" in _entry(principal.text, "19/10/2016")
 
 
 async def test_an_overdue_report_stays_listed_until_submitted(app, clock):
@@ -57,7 +58,7 @@ async def test_an_overdue_report_stays_listed_until_submitted(app, clock):
 
     await principal.says("/deadlines")
 
-    assert "quá hạn 3 ngày" in _entry(principal.text, "20/10/2016")
+    assert "quá hạn 4 ngày" in _entry(principal.text, "19/10/2016")
 
 
 async def test_pilot_model_deadlines_only_for_model_units(app, clock):
@@ -74,12 +75,12 @@ async def test_pilot_model_deadlines_only_for_model_units(app, clock):
 
 async def test_the_cut_off_is_vietnam_time_not_utc(app, clock):
     principal = await bound(app, clock, Role.HEAD, SCHOOL)
-    # 17:30 UTC on 20/10 is still 20/10 in London but 00:30 on 21/10 in Vietnam: overdue.
-    clock.set(datetime(2016, 10, 20, 17, 30, tzinfo=UTC))
+    # 17:30 UTC on 19/10 is still 19/10 in London but 00:30 on 20/10 in Vietnam: overdue.
+    clock.set(datetime(2016, 10, 19, 17, 30, tzinfo=UTC))
 
     await principal.says("/deadlines")
 
-    assert "quá hạn 1 ngày" in _entry(principal.text, "20/10/2016")
+    assert "quá hạn 1 ngày" in _entry(principal.text, "19/10/2016")
 
 
 async def test_dates_read_dd_mm_yyyy_in_english_too(app, clock):
@@ -87,8 +88,8 @@ async def test_dates_read_dd_mm_yyyy_in_english_too(app, clock):
 
     await principal.says("/deadlines")
 
-    assert "due 23:59 20/10/2016" in principal.text
-    assert "19 days left" in principal.text
+    assert "last day 19/10/2016" in principal.text
+    assert "18 days left" in principal.text
 
 
 async def test_office_sees_how_many_units_submitted(app, clock):
@@ -97,7 +98,7 @@ async def test_office_sees_how_many_units_submitted(app, clock):
 
     await clerk.says("/deadlines")
 
-    entry = _entry(clerk.text, "20/10/2016")
+    entry = _entry(clerk.text, "19/10/2016")
     audience = await _units_but_root(app)
     assert f"Đã nộp: 1/{audience} đơn vị · còn thiếu: {audience - 1}" in entry
 
@@ -109,7 +110,9 @@ async def test_default_dates_are_marked(app, clock):
     await principal.says("/deadlines")
 
     assert "15/01/2017*" in principal.text  # the plan only says "end of semester I"
-    assert "Ngày dự kiến" in principal.text
+    assert "04/06/2017*" in principal.text  # the plan fixes no annual report in 2017
+    assert "hạn chót 04/06/2018 ·" in principal.text  # it fixes 2018's: no mark
+    assert "Ngày do Văn phòng Sở đặt" in principal.text
 
 
 async def _units_but_root(app) -> int:
@@ -137,3 +140,23 @@ async def test_each_unit_owes_exactly_the_deadlines_whose_audience_lists_it(app)
             owed = {d.id for d in await repo.owed_by(unit, deadlines)}
             assert owed == {d.id for d in deadlines if unit.id in audiences[d.id]}, unit.code
     assert any(audiences[d.id] != audiences[deadlines[0].id] for d in deadlines)
+
+
+@pytest.mark.parametrize(
+    ("handed_in", "late"),
+    [
+        (datetime(2016, 10, 19, 22, 0, tzinfo=VIETNAM), False),  # the last day, late evening
+        (datetime(2016, 10, 20, 8, 0, tzinfo=VIETNAM), True),  # "trước ngày 20/10": late
+    ],
+)
+async def test_lateness_is_marked_by_the_last_day(app, clock, handed_in, late):
+    principal = await bound(app, clock, Role.HEAD, SCHOOL)
+    await open_deadline(app, principal, "phase1_report")
+    clock.set(handed_in)
+
+    await fill_in(principal)
+
+    assert ("Nộp sau hạn (19/10/2016)" in principal.text) is late
+    async with app.db.unit_of_work() as session:
+        [submission] = await session.scalars(select(Submission))
+    assert submission.late is late

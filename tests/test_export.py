@@ -270,7 +270,7 @@ async def test_registrations_show_the_standing_version_with_vietnam_times(sector
     # Real dates in Vietnam time (stored as 02:30 UTC), formatted as the office writes them.
     due, first, updated = (
         cells(sheet, header)[1]
-        for header in ("Ngày hết hạn", "Nộp lần đầu lúc", "Cập nhật lần cuối lúc")
+        for header in ("Hạn chót", "Nộp lần đầu lúc", "Cập nhật lần cuối lúc")
     )
     assert (due.value, due.number_format) == (datetime(2016, 10, 20), "dd/mm/yyyy")
     assert (first.value, first.number_format) == (datetime(2016, 10, 15, 9, 30), "dd/mm/yyyy hh:mm")
@@ -293,7 +293,7 @@ async def test_reports_share_columns_across_forms_and_keep_numbers_and_dates_typ
     assert phase1["Số điển hình mới"] is None
     assert annual["Số điển hình mới"] == 4
     assert annual["Khen thưởng đã nhận trong năm học"] == "1. Cờ thi đua UBND tỉnh · 2"
-    assert annual["Ngày hết hạn"] == datetime(2017, 6, 5)
+    assert annual["Hạn chót"] == datetime(2017, 6, 4)
     assert rows[0]["Phiên bản"] == 1 and rows[0]["Nộp lần đầu lúc"] == datetime(2016, 10, 1, 8, 0)
 
 
@@ -378,8 +378,9 @@ async def test_missing_units_are_exactly_the_units_that_owe_each_deadline(sector
     ]
     phase1 = owing[titles["phase1-report"]]
     assert set(phase1) == below_the_so - {"TTHTCD-DUU-LAU"}
-    assert phase1["THPT-PHONG-CHAU"] == ("bị trả lại để chỉnh sửa", 5)
-    assert phase1["THPT-HA-HOA"] == ("chưa nộp", 5)
+    # Overdue since the last day, 19/10 ("trước ngày 20/10/2016").
+    assert phase1["THPT-PHONG-CHAU"] == ("bị trả lại để chỉnh sửa", 6)
+    assert phase1["THPT-HA-HOA"] == ("chưa nộp", 6)
     assert set(owing[titles["registration-2016"]]) == below_the_so - {
         "THPT-VIET-TRI",
         "THPT-HA-HOA",
@@ -388,8 +389,8 @@ async def test_missing_units_are_exactly_the_units_that_owe_each_deadline(sector
     assert set(model_report) == below_the_so - NOT_IN_A_MODEL
     assert model_report["PGD-PHU-THO"] == ("chưa nộp", None)  # not due yet
     assert set(owing[titles["annual-report-2017"]]) == below_the_so - {"PGD-VIET-TRI"}
-    due = cells(workbook["Đơn vị chưa nộp"], "Ngày hết hạn")[0]
-    assert (due.value, due.number_format) == (datetime(2016, 10, 20), "dd/mm/yyyy")
+    due = cells(workbook["Đơn vị chưa nộp"], "Hạn chót")[0]
+    assert (due.value, due.number_format) == (datetime(2016, 10, 19), "dd/mm/yyyy")
 
 
 async def test_in_english_the_same_workbook_speaks_english(sector, clock):

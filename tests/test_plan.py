@@ -60,6 +60,7 @@ title = "Báo cáo"
 title_en = "Report"
 form = "annual_report"
 due = 2020-06-05
+due_rule = "by"
 fixed = true
 school_year = "2019-2020"
 source = "test"
@@ -197,17 +198,25 @@ def test_lookups_name_the_unknown_code(plan: Plan) -> None:
 # --- the calendar --------------------------------------------------------------------------------
 
 
-def test_annual_report_expands_to_one_deadline_a_year(plan: Plan) -> None:
-    reports = [deadline for deadline in plan.deadlines if deadline.form == "annual_report"]
-    assert [report.code for report in reports] == [f"annual-report-{y}" for y in range(2017, 2021)]
-    assert [report.due for report in reports] == [date(y, 6, 5) for y in range(2017, 2021)]
-    assert [report.school_year for report in reports] == [
-        "2016-2017",
-        "2017-2018",
-        "2018-2019",
-        "2019-2020",
-    ]
-    assert all(report.fixed and report.repeat_yearly_until is None for report in reports)
+def test_the_plan_fixes_the_annual_report_only_in_phase_two(plan: Plan) -> None:
+    # "trước ngày 05/6 hàng năm" stands under phase 2: school years 2017-2018 and 2018-2019.
+    reports = {d.code: d for d in plan.deadlines if d.form == "annual_report"}
+    fixed = sorted(code for code, report in reports.items() if report.fixed)
+    assert fixed == ["annual-report-2018", "annual-report-2019"]
+    assert [reports[code].school_year for code in fixed] == ["2017-2018", "2018-2019"]
+    # The 2017 and 2020 reports are the office's own dates, kept but not marked as the plan's.
+    assert not reports["annual-report-2017"].fixed and not reports["annual-report-2020"].fixed
+    assert "Văn phòng Sở" in reports["annual-report-2017"].source
+    assert all(
+        report.last_day.day == 4 and report.last_day.month == 6 for report in reports.values()
+    )
+
+
+def test_every_deadline_says_how_its_date_is_meant(tmp_path: Path) -> None:
+    text = MINIMAL + DEADLINE.replace('due_rule = "by"\n', "")
+    with pytest.raises(PlanError) as raised:
+        load_plan(write_plan(tmp_path, text))
+    assert "deadlines[0] (report).due_rule: Field required" in str(raised.value)
 
 
 def test_registration_is_due_each_school_year_by_default(plan: Plan) -> None:
@@ -230,11 +239,18 @@ def test_calendar_matches_the_plan(plan: Plan) -> None:
     assert all(deadline.source for deadline in plan.deadlines)
 
 
-def test_phase1_report_is_due_at_the_end_of_20_october_vietnam_time(plan: Plan) -> None:
-    due_at = plan.deadline("phase1-report").due_at(plan.tz)
-    assert due_at == datetime(2016, 10, 20, 23, 59, 59, tzinfo=VIETNAM)
-    assert due_at.isoformat() == "2016-10-20T23:59:59+07:00"
-    assert due_at.astimezone(UTC) == datetime(2016, 10, 20, 16, 59, 59, tzinfo=UTC)
+def test_before_20_october_means_the_last_day_is_19_october_vietnam_time(plan: Plan) -> None:
+    report = plan.deadline("phase1-report")
+    assert (report.due, report.due_rule, report.last_day) == (
+        date(2016, 10, 20),
+        "before",
+        date(2016, 10, 19),
+    )
+    due_at = report.due_at(plan.tz)
+    assert due_at == datetime(2016, 10, 19, 23, 59, 59, tzinfo=VIETNAM)
+    assert due_at.astimezone(UTC) == datetime(2016, 10, 19, 16, 59, 59, tzinfo=UTC)
+    # A date the office chose "by" keeps its own day.
+    assert plan.deadline("registration-2016").last_day == date(2016, 10, 20)
 
 
 def test_pilot_model_report_goes_to_exactly_the_model_units(plan: Plan) -> None:

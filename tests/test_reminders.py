@@ -102,26 +102,27 @@ async def test_downtime_is_caught_up_with_one_reminder_not_one_per_missed_slot(
 ):
     principal = await bind(app, clock, Role.HEAD, OWING)
     await run_until(jobs, clock, datetime(2016, 10, 15, 0, 0, tzinfo=VIETNAM))
-    clock.set(datetime(2016, 10, 19, 12, 0, tzinfo=VIETNAM))  # down until 19/10 noon
+    clock.set(datetime(2016, 10, 18, 12, 0, tzinfo=VIETNAM))  # down until 18/10 noon
 
     await jobs.remind()
     await jobs.deliver()
     caught_up = sender.reminders_to(principal, PHASE1)
     await run_until(jobs, clock, THE_21ST)
 
-    assert caught_up == 3  # 06/10 and 13/10 before, then one for the slots missed
-    assert sender.reminders_to(principal, PHASE1) == 4  # and the due day's
+    assert caught_up == 3  # 05/10 and 12/10 before, then one for the slots missed
+    assert sender.reminders_to(principal, PHASE1) == 4  # and the last day's, 19/10
 
 
 async def test_an_0800_reminder_is_due_at_0100_utc(app, clock, settings):
     await bind(app, clock, Role.HEAD, OWING)
     async with app.db.unit_of_work() as session:
-        clock.set(datetime(2016, 10, 6, 0, 59, tzinfo=UTC))
+        # 14 days before the phase-1 report's last day, 19/10.
+        clock.set(datetime(2016, 10, 5, 0, 59, tzinfo=UTC))
         before = await reminders.plan(session, clock.now(), settings.zone)
-        clock.set(datetime(2016, 10, 6, 1, 0, tzinfo=UTC))
+        clock.set(datetime(2016, 10, 5, 1, 0, tzinfo=UTC))
         on_time = await reminders.plan(session, clock.now(), settings.zone)
-    assert [r for r in before if r.slot.day == 6] == []
-    assert {r.slot for r in on_time} == {datetime(2016, 10, 6, 1, 0, tzinfo=UTC)}
+    assert [r for r in before if r.slot.day == 5] == []
+    assert {r.slot for r in on_time} == {datetime(2016, 10, 5, 1, 0, tzinfo=UTC)}
 
 
 async def test_no_reminder_is_sent_in_the_quiet_hours(app, clock, settings):
@@ -209,6 +210,6 @@ async def test_the_office_digest_lists_overdue_units_and_unreachable_people(
 
     digests = [text for chat, text in sender.delivered if chat == office.identity.chat_id]
     assert len(digests) == 1
-    assert "(giai đoạn 1) (2016-2017) (hạn 20/10/2016)" in digests[0]
+    assert "(giai đoạn 1) (2016-2017) (hạn chót 19/10/2016)" in digests[0]
     assert f"{audience - 1} đơn vị chưa nộp" in digests[0]  # all but the one that submitted
     assert f"Không liên lạc được (đã chặn bot): {blocked.identity.display_name}" in digests[0]

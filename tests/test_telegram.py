@@ -87,7 +87,7 @@ async def test_invite_start_menu_deadlines(bot, app, clock):
     assert "📅 Hạn nộp" in buttons
 
     listing, _answer = await press(bot, buttons["📅 Hạn nộp"])
-    assert "23:59 20/10/2016" in listing.plain_text
+    assert "hạn chót 19/10/2016" in listing.plain_text
     assert "❌ Chưa nộp" in listing.plain_text
     assert bot.unanswered_callbacks() == []
 

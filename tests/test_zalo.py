@@ -134,7 +134,7 @@ async def test_a_typed_code_binds_and_the_menu_is_numbered(zalo, app, clock):
     assert "  [1] 📝 Đăng ký thi đua" in chat.text and "  [4] 📅 Hạn nộp" in chat.text
 
     await chat.says("4")
-    assert "23:59 20/10/2016" in chat.text
+    assert "hạn chót 19/10/2016" in chat.text
 
 
 async def test_start_with_a_code_binds_too(zalo, app, clock):
@@ -168,7 +168,7 @@ async def test_a_number_typed_after_a_restart_still_means_what_was_shown(fake, a
     async with running(app):
         await fake.next_poll()
         await chat.says("4")  # 📅 Hạn nộp, as the menu showed before the restart
-    assert "23:59 20/10/2016" in chat.text
+    assert "hạn chót 19/10/2016" in chat.text
 
 
 async def test_a_number_typed_as_an_answer_is_not_taken_for_a_button(zalo, app, clock):

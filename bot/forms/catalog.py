@@ -49,6 +49,8 @@ AWARD_SOURCES = {
         "chien_si_thi_dua_cap_tinh",
         "chien_si_thi_dua_toan_quoc",
     ),
+    # The orders (huân chương), which have classes: the office's award form asks for it.
+    "orders": ("huan_chuong_lao_dong", "huan_chuong_doc_lap"),
     # The awards the plan's targets count: what annual reports tally.
     "target_awards": (
         "co_thi_dua_chinh_phu",

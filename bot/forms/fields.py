@@ -56,13 +56,16 @@ class Env(Protocol):
 
 @dataclass(frozen=True)
 class ShowIf:
-    """Ask a field only when an earlier answer has a given value."""
+    """Ask a field only when an earlier answer has a given value (or one of a set)."""
 
     key: str
     value: Any
 
     def holds(self, answers: dict[str, Any]) -> bool:
-        return answers.get(self.key) == self.value
+        answer = answers.get(self.key)
+        if isinstance(self.value, frozenset):
+            return answer in self.value
+        return answer == self.value
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -47,6 +47,9 @@ class Plan(Frozen):
     issued_on: date
     start_year: int
     end_year: int
+    # The days whose award decisions count toward the targets; the plan's years by default.
+    period_start: date | None = None
+    period_end: date | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     award_types: tuple[AwardType, ...] = ()
     units: tuple[UnitSpec, ...]
@@ -77,6 +80,14 @@ class Plan(Frozen):
         if problems:
             raise PlanError(problems)
         return self
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The first and last day whose award decisions count toward the targets."""
+        return (
+            self.period_start or date(self.start_year, 1, 1),
+            self.period_end or date(self.end_year, 12, 31),
+        )
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -258,8 +269,12 @@ def _model_problems(plan: Plan) -> Iterator[Problem]:
 
 def _target_problems(plan: Plan) -> Iterator[Problem]:
     for index, target in enumerate(plan.targets):
-        if target.award not in plan._award_types_by_code:
+        award_type = plan._award_types_by_code.get(target.award)
+        if award_type is None:
             yield Problem(f'unknown award type "{target.award}"', ("targets", index, "award"))
+        elif target.recipients != "any" and award_type.kind not in ("both", target.recipients):
+            message = f'"{target.award}" is not given to {target.recipients} recipients'
+            yield Problem(message, ("targets", index, "recipients"))
 
 
 def _deadline_audience_problems(plan: Plan) -> Iterator[Problem]:
@@ -281,6 +296,10 @@ def _date_problems(plan: Plan) -> Iterator[Problem]:
     outside = f"is outside the plan's years {first}-{last}"
     if not first <= plan.issued_on.year <= last:
         yield Problem(f"{plan.issued_on} {outside}", ("issued_on",))
+    period_start, period_end = plan.period
+    if period_end < period_start:
+        message = f"the period ends ({period_end}) before it starts ({period_start})"
+        yield Problem(message, ("period_end",))
     for index, deadline in enumerate(plan.declared_deadlines):
         if not first <= deadline.due.year <= last:
             yield Problem(f"{deadline.due} {outside}", ("deadlines", index, "due"))

@@ -9,7 +9,7 @@ to write them.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -28,7 +28,11 @@ from pydantic import (
 Block = Literal["district", "so_direct"]  # khối thuộc UBND huyện/thành/thị ; khối trực thuộc Sở
 UnitKind = Literal["department", "district_office", "school", "centre"]
 AwardKind = Literal["collective", "individual", "both"]
+Recipients = Literal["collective", "individual", "any"]
 Audience = Literal["all", "models"]
+# How the plan words a date: "trước ngày 20/10" (before: the last day is 19/10), or a date
+# by whose end the report is due ("by").
+DueRule = Literal["before", "by"]
 
 
 def _code_type(pattern: str, what: str, hint: str) -> Any:
@@ -92,6 +96,7 @@ class AwardType(Frozen):
     name: Text
     name_en: Text
     kind: AwardKind
+    has_classes: bool = False  # orders (huân chương): hạng Nhất, Nhì, Ba
 
 
 class UnitSpec(Frozen):
@@ -125,6 +130,8 @@ class Target(Frozen):
     target: NonNegativeInt | None = None
     strive: bool = False
     split: dict[Block, NonNegativeInt] = {}
+    # Whose awards count, when the award type is given to both ("01 tập thể trở lên").
+    recipients: Recipients = "any"
     note: str = ""
 
     @field_validator("split")
@@ -181,6 +188,7 @@ class Deadline(Frozen):
     title_en: Text
     form: FormCode
     due: date
+    due_rule: DueRule  # no default: each deadline says how its date is meant
     cutoff: time = time(23, 59, 59)
     fixed: bool  # True: the plan fixes the date; False: our default for a period the plan names
     audience: Audience = "all"
@@ -211,9 +219,14 @@ class Deadline(Frozen):
             raise ValueError("a yearly deadline cannot fall on 29 February")
         return until
 
+    @property
+    def last_day(self) -> date:
+        """The last day to hand in: the day before `due` when the plan says "before"."""
+        return self.due - timedelta(days=1) if self.due_rule == "before" else self.due
+
     def due_at(self, tz: tzinfo) -> datetime:
-        """The cut-off instant: the due day at `cutoff`, in `tz` (the plan's time zone)."""
-        return datetime.combine(self.due, self.cutoff, tzinfo=tz)
+        """The cut-off instant: the last day at `cutoff`, in `tz` (the plan's time zone)."""
+        return datetime.combine(self.last_day, self.cutoff, tzinfo=tz)
 
     def yearly(self) -> tuple[Deadline, ...]:
         """This deadline, or one per year up to `repeat_yearly_until` with the year in the code."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.plan import Plan, load_plan
 from bot.services.setup.plan_store import active_plan_spec, store_plan
+from bot.services.setup.units import BLOCK_NAMES
 from thidua.cli import common
+
+RECIPIENT_NAMES = {"collective": N_("(collectives only)"), "individual": N_("(individuals only)")}
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -52,20 +54,41 @@ async def plan_show(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def describe_plan(plan: Plan, _: Translator) -> str:
-    zone = ZoneInfo(plan.timezone)
     lines = [f"{plan.code} — {plan.title}", _("Units: {count}", count=len(plan.units)), ""]
     lines.append(_("Pilot models:"))
     lines += [f"  {m.number}. {m.name} ({m.steering}): {len(m.units)}" for m in plan.models]
-    lines += ["", _("Targets 2016–2020:")]
+    lines += ["", *_targets(plan, _), "", *_calendar(plan, _)]
+    return "\n".join(lines)
+
+
+def _targets(plan: Plan, _: Translator) -> list[str]:
+    start, end = plan.period
+    lines = [_("Targets {start}–{end}:", start=plan.start_year, end=plan.end_year)]
     for target in plan.targets:
         amount = _("strive to have") if target.strive else str(target.target)
-        split = ", ".join(f"{block} {count}" for block, count in target.split.items())
+        if target.recipients != "any":
+            amount += " " + _(RECIPIENT_NAMES[target.recipients])
+        split = ", ".join(f"{_(BLOCK_NAMES[block])} {n}" for block, n in target.split.items())
         lines.append(
             f"  {plan.award_type(target.award).name}: {amount}" + (f" ({split})" if split else "")
         )
-    lines += ["", _("Calendar (* = default date, the plan names only a period):")]
+    lines.append(
+        _(
+            "Awards count when decided from {start} to {end}; an award to the Sở itself counts "
+            "toward the sector's total, in no block.",
+            start=f"{start:%d/%m/%Y}",
+            end=f"{end:%d/%m/%Y}",
+        )
+    )
+    return lines
+
+
+def _calendar(plan: Plan, _: Translator) -> list[str]:
+    lines = [_("Calendar, by last day (* = the office's own date, not fixed by the plan):")]
     for deadline in plan.deadlines:
         marker = "" if deadline.fixed else "*"
-        due = deadline.due_at(zone).strftime("%H:%M %d/%m/%Y")
-        lines.append(f"  {due}{marker}  {deadline.title} [{deadline.code}]")
-    return "\n".join(lines)
+        last_day = _.cutoff(deadline.due_at(plan.tz))
+        wording = _("before {date}", date=f"{deadline.due:%d/%m/%Y}")
+        rule = f" ({wording})" if deadline.due_rule == "before" else ""
+        lines.append(f"  {last_day}{marker}{rule}  {deadline.title} [{deadline.code}]")
+    return lines

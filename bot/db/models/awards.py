@@ -23,5 +23,7 @@ class Award(Base):
     collective: Mapped[bool] = mapped_column(Boolean)
     decision_number: Mapped[str] = mapped_column(String(64))
     decision_date: Mapped[date] = mapped_column(Date)
+    # 1, 2 or 3 (hạng Nhất, Nhì, Ba) for an award type with classes; None otherwise.
+    award_class: Mapped[int | None]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]

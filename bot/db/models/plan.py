@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.models.base import Base
@@ -19,6 +19,9 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(Text)
     start_year: Mapped[int]
     end_year: Mapped[int]
+    # Awards decided in these days (inclusive) count toward the targets.
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
     # The plan file as loaded, so what the bot runs on can always be shown and compared.
     # Deferred: about 20 KB of JSON that no conversation step needs.
     source: Mapped[dict[str, Any]] = mapped_column(deferred=True)
@@ -35,6 +38,8 @@ class AwardType(Base):
     name: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))
+    # Orders (huân chương) come in classes: hạng Nhất, Nhì, Ba.
+    has_classes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PilotModel(Base):
@@ -71,6 +76,8 @@ class Target(Base):
     target: Mapped[int | None]
     strive: Mapped[bool] = mapped_column(Boolean, default=False)
     split: Mapped[dict[str, Any]]
+    # Whose awards count: "collective", "individual" or "any" (the award type's own kind).
+    recipients: Mapped[str] = mapped_column(String(16), default="any", server_default="any")
 
 
 class Deadline(Base):

@@ -44,6 +44,9 @@ class PlanRepository:
         )
         for assignment in current:
             await self.session.delete(assignment)
+        # The unit of work inserts before it deletes: without this flush, a unit kept in the
+        # model would clash with its own old row.
+        await self.session.flush()
         self.session.add_all(ModelAssignment(model_id=model.id, unit_id=uid) for uid in unit_ids)
         await self.session.flush()
 

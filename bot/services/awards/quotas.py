@@ -3,6 +3,11 @@
 *Verified* counts are awards the office recorded from decisions; *reported* counts are what
 units wrote in their annual reports (submitted or accepted, latest version), shown apart: the
 council sees both, and only verified awards count toward a target.
+
+A recorded award counts only when its decision falls in the plan's period and it went to the
+recipients the target names (the Huân chương Độc lập target counts collectives). The others
+stay in the register and are counted apart, so nobody wonders where they went. An award to the
+Sở itself counts toward the sector's total and in no block: the blocks are the units under it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bot.db.models import (
     Award,
     AwardType,
     Deadline,
+    Plan,
     Submission,
     SubmissionVersion,
     Target,
@@ -68,6 +74,9 @@ class QuotaLine(_Measured):
     verified: int
     reported: int
     blocks: list[BlockShare] = field(default_factory=list)
+    root: int = 0  # verified awards to the Sở itself: in the total, in no block
+    outside_period: int = 0  # recorded, decided outside the plan's period: not counted
+    other_recipients: int = 0  # recorded, to recipients the target does not count
 
 
 async def progress(session: AsyncSession) -> list[QuotaLine]:
@@ -80,16 +89,29 @@ async def progress(session: AsyncSession) -> list[QuotaLine]:
         .where(Target.plan_id == plan.id)
         .order_by(Target.id)
     )
-    verified = await _verified_by_block(session, plan.id)
+    recorded = await _recorded(session, plan)
     reported = await _reported(session, plan.id)
-    return [_line(target, award, verified, reported) for target, award in rows]
+    return [_line(target, award, recorded, reported) for target, award in rows]
 
 
-def _line(target: Target, award: AwardType, verified: Counter, reported: Counter) -> QuotaLine:
-    by_block = {block: count for (code, block), count in verified.items() if code == award.code}
-    blocks = [
-        BlockShare(block, share, by_block.get(block, 0)) for block, share in target.split.items()
-    ]
+@dataclass(frozen=True)
+class _Kind:
+    """Recorded awards alike for counting: type, recipient's block, collective, in period."""
+
+    award_code: str
+    block: str | None
+    collective: bool
+    in_period: bool
+
+
+def _line(target: Target, award: AwardType, recorded: Counter, reported: Counter) -> QuotaLine:
+    mine = {kind: n for kind, n in recorded.items() if kind.award_code == award.code}
+    counted = {
+        kind: n for kind, n in mine.items() if kind.in_period and _counts(target, kind.collective)
+    }
+    by_block = Counter()
+    for kind, n in counted.items():
+        by_block[kind.block] += n
     return QuotaLine(
         award_code=award.code,
         name=award.name,
@@ -97,20 +119,35 @@ def _line(target: Target, award: AwardType, verified: Counter, reported: Counter
         target=None if target.strive else target.target,
         verified=sum(by_block.values()),
         reported=reported[award.code],
-        blocks=blocks,
+        blocks=[BlockShare(block, share, by_block[block]) for block, share in target.split.items()],
+        root=by_block[None],
+        outside_period=sum(n for kind, n in mine.items() if not kind.in_period),
+        other_recipients=sum(
+            n for kind, n in mine.items() if kind.in_period and not _counts(target, kind.collective)
+        ),
     )
 
 
-async def _verified_by_block(session: AsyncSession, plan_id: int) -> Counter:
-    """Recorded awards per (award type, block of the recipient's unit)."""
+def _counts(target: Target, collective: bool) -> bool:
+    return target.recipients in ("any", "collective" if collective else "individual")
+
+
+async def _recorded(session: AsyncSession, plan: Plan) -> Counter:
+    """Recorded awards counted by what decides whether and where they count."""
+    in_period = Award.decision_date.between(plan.period_start, plan.period_end)
     rows = await session.execute(
-        select(AwardType.code, Unit.block, func.count())
+        select(AwardType.code, Unit.block, Award.collective, in_period, func.count())
         .join(Award, Award.award_type_id == AwardType.id)
         .join(Unit, Unit.id == Award.unit_id)
-        .where(AwardType.plan_id == plan_id)
-        .group_by(AwardType.code, Unit.block)
+        .where(AwardType.plan_id == plan.id)
+        .group_by(AwardType.code, Unit.block, Award.collective, in_period)
     )
-    return Counter({(code, block): count for code, block, count in rows})
+    return Counter(
+        {
+            _Kind(code, block, collective, bool(inside)): n
+            for code, block, collective, inside, n in rows
+        }
+    )
 
 
 async def _reported(session: AsyncSession, plan_id: int) -> Counter:

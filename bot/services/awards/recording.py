@@ -21,8 +21,10 @@ from bot.i18n import N_, Translator
 from bot.services.awards.register import (
     AwardEntry,
     award_type_of,
+    class_problem,
     decision_date_problem,
     kind_allows,
+    outside_period_note,
     record_award,
 )
 from bot.services.reporting import drafts, office_drafts
@@ -50,6 +52,7 @@ class AwardForm:
             unit_id=self.unit.id,
             decision_number=answers["decision_number"],
             decision_date=date.fromisoformat(answers["decision_date"]),
+            award_class=int(answers["award_class"]) if answers.get("award_class") else None,
         )
 
 
@@ -98,8 +101,8 @@ async def resume_form(session: AsyncSession, t: Translator, draft: OfficeDraft) 
 async def problem(
     session: AsyncSession, clock: Clock, t: Translator, entry: AwardEntry
 ) -> str | None:
-    """What the form alone cannot check (the award type's recipients, the plan's period), as
-    the person is told it; None when the entry can be recorded."""
+    """What the form alone cannot check (the award type's recipients and classes, a date in
+    the future), as the person is told it; None when the entry can be recorded."""
     award_type = await award_type_of(session, entry.award_code)
     if not kind_allows(award_type.kind, entry.collective):
         only = N_("{award} is given to individuals only")
@@ -108,17 +111,30 @@ async def problem(
         found = t(only, award=award_type.name_en if t.locale == "en" else award_type.name)
     else:
         today = clock.now().astimezone(t.zone).date()
-        plan = await active_plan(session)
-        found = decision_date_problem(entry.decision_date, today=today, plan=plan, _=t)
+        found = class_problem(award_type, entry.award_class, t) or decision_date_problem(
+            entry.decision_date, today=today, _=t
+        )
     if found is None:
         return None
     return t(N_("Not recorded: {problem}. Please change that answer."), problem=found)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    created: bool  # False: the award was recorded already
+    outside_period: str | None  # why it does not count toward the targets, if it does not
+
+
 async def record(
-    session: AsyncSession, clock: Clock, form: AwardForm, entry: AwardEntry, person: Person
-) -> bool:
-    """Record the form's award and drop the form; False when it was recorded already."""
+    session: AsyncSession,
+    clock: Clock,
+    t: Translator,
+    form: AwardForm,
+    entry: AwardEntry,
+    person: Person,
+) -> Recorded:
+    """Record the form's award and drop the form."""
     await office_drafts.discard(session, form.opened.draft)
     _award, created = await record_award(session, clock, entry, actor=audit.person_actor(person.id))
-    return created
+    note = outside_period_note(await active_plan(session), entry.decision_date, t)
+    return Recorded(created, note)

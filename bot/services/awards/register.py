@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.db import audit
 from bot.db.models import Award, AwardType, Plan, Unit
 from bot.db.repositories import PlanRepository
+from bot.forms.office import AWARD_CLASSES
 from bot.i18n import Translator
 
 COLLECTIVE, INDIVIDUAL, BOTH = "collective", "individual", "both"  # AwardType.kind
@@ -47,6 +48,7 @@ class AwardEntry:
     unit_id: int
     decision_number: str
     decision_date: date
+    award_class: int | None = None  # 1, 2, 3: hạng Nhất, Nhì, Ba of an order
 
 
 def clean(text: str) -> str:
@@ -68,17 +70,33 @@ def kind_allows(kind: str, collective: bool) -> bool:
     return kind in (BOTH, COLLECTIVE if collective else INDIVIDUAL)
 
 
-def decision_date_problem(day: date, *, today: date, plan: Plan, _: Translator) -> str | None:
-    """Why ``day`` cannot be a decision date counted toward ``plan``, or None."""
+def decision_date_problem(day: date, *, today: date, _: Translator) -> str | None:
+    """Why ``day`` cannot be a decision date, or None. A day outside the plan's period is
+    not a problem: the award is kept, and counted apart (see quotas)."""
     if day > today:
         return _("{date} is in the future", date=f"{day:%d/%m/%Y}")
-    if day.year < plan.start_year:
-        return _(
-            "{date} is before the plan period ({start}–{end})",
-            date=f"{day:%d/%m/%Y}",
-            start=plan.start_year,
-            end=plan.end_year,
-        )
+    return None
+
+
+def outside_period_note(plan: Plan, day: date, _: Translator) -> str | None:
+    """What to tell whoever records an award decided outside the plan's period, or None."""
+    if plan.period_start <= day <= plan.period_end:
+        return None
+    return _(
+        "Decided outside the plan period ({start}–{end}): kept in the register, not counted "
+        "toward the targets.",
+        start=f"{plan.period_start:%d/%m/%Y}",
+        end=f"{plan.period_end:%d/%m/%Y}",
+    )
+
+
+def class_problem(award_type: AwardType, award_class: int | None, _: Translator) -> str | None:
+    """Why ``award_class`` does not suit ``award_type`` (an order needs one), or None."""
+    name = award_type.name_en if _.locale == "en" else award_type.name
+    if award_type.has_classes and award_class not in AWARD_CLASSES:
+        return _("{award} needs its class (First, Second or Third)", award=name)
+    if not award_type.has_classes and award_class is not None:
+        return _("{award} has no classes", award=name)
     return None
 
 
@@ -101,6 +119,7 @@ async def record_award(
         collective=entry.collective,
         decision_number=number,
         decision_date=entry.decision_date,
+        award_class=entry.award_class,
         recorded_by=audit.person_id(actor),
         recorded_at=clock.now(),
     )
@@ -126,6 +145,7 @@ async def record_award(
         unit_id=entry.unit_id,
         decision_number=number,
         decision_date=entry.decision_date.isoformat(),
+        award_class=entry.award_class,
     )
     return award, True
 
@@ -146,6 +166,8 @@ def _check(entry: AwardEntry, award_type: AwardType, number: str, recipient: str
     if not kind_allows(award_type.kind, entry.collective):
         whom = "collectives" if entry.collective else "individuals"
         raise AwardError(f"{award_type.code} is not given to {whom}")
+    if award_type.has_classes != (entry.award_class in AWARD_CLASSES):
+        raise AwardError(f"{award_type.code}: class {entry.award_class!r} does not fit")
     for what, text, limit in (
         ("decision number", number, MAX_DECISION_NUMBER_LENGTH),
         ("recipient", recipient, MAX_RECIPIENT_LENGTH),

@@ -84,11 +84,11 @@ def _render(
     for deadline, names in overdue:
         lines.append(
             t.plural(
-                "{title} (due {due}): {count} unit has not submitted",
-                "{title} (due {due}): {count} units have not submitted",
+                "{title} (last day {due}): {count} unit has not submitted",
+                "{title} (last day {due}): {count} units have not submitted",
                 len(names),
                 title=deadline.title_in(locale),
-                due=t.date(deadline.due_at),
+                due=t.cutoff(deadline.due_at),
             )
         )
         lines += [f"  • {name}" for name in names[:UNITS_LISTED]]

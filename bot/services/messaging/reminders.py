@@ -163,10 +163,10 @@ def rendered(
 def _template(deadline: Deadline, now: datetime, t: Translator) -> tuple[str, list]:
     """The reminder in one language, with a button that opens (or resumes) the form."""
     text = t(
-        N_("⏰ Reminder: {title}\nUnit: {unit}\nDue: {due} ({left})\nNot submitted yet."),
+        N_("⏰ Reminder: {title}\nUnit: {unit}\nLast day: {due} ({left})\nNot submitted yet."),
         title=deadline.title_in(t.locale),
         unit=UNIT_PLACEHOLDER,
-        due=t.datetime(deadline.due_at),
+        due=t.cutoff(deadline.due_at),
         left=time_left(t, deadline.due_at, now),
     )
     button = Button(t(N_("📝 Fill it in now")), f"open:{deadline.id}")

@@ -52,7 +52,7 @@ class FormEnv:
     @property
     def due(self) -> str:
         # Formatted when a prompt shows it (the confirmation), not on every step.
-        return self.t.datetime(self.due_at) if self.due_at else ""
+        return self.t.cutoff(self.due_at) if self.due_at else ""
 
     def choices_from(self, source: str) -> list[Choice]:
         if source not in self._choices:

@@ -105,6 +105,7 @@ async def _plan_record(session: AsyncSession, plan: plan_schema.Plan, now) -> Pl
         session.add(record)
     record.title = plan.title
     record.start_year, record.end_year = plan.start_year, plan.end_year
+    record.period_start, record.period_end = plan.period
     record.source = plan.model_dump(mode="json", by_alias=True)
     record.loaded_at = now
     await session.flush()
@@ -118,6 +119,7 @@ async def _store_award_types(
     for spec in plan.award_types:
         row = existing.get(spec.code) or AwardType(plan_id=record.id, code=spec.code)
         row.name, row.name_en, row.kind = spec.name, spec.name_en, spec.kind
+        row.has_classes = spec.has_classes
         session.add(row)
         existing[spec.code] = row
     await session.flush()
@@ -146,6 +148,7 @@ async def _store_targets(
         award_type_id = award_types[spec.award]
         row = existing.get(award_type_id) or Target(plan_id=record.id, award_type_id=award_type_id)
         row.target, row.strive, row.split = spec.target, spec.strive, dict(spec.split)
+        row.recipients = spec.recipients
         session.add(row)
     await session.flush()
 

@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Unit
 from bot.db.repositories import UnitRepository
+from bot.i18n import N_
 from bot.text import fold
 
 DEPARTMENT, DISTRICT_OFFICE, SCHOOL, CENTRE = "department", "district_office", "school", "centre"
+# The two quota blocks (the Sở itself is in neither), as people name them.
+BLOCK_NAMES = {"district": N_("district-managed block"), "so_direct": N_("Sở-direct block")}
 
 
 async def unit(session: AsyncSession, unit_id: int) -> Unit | None:

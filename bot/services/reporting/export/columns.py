@@ -25,7 +25,7 @@ class Column:
     number_format: str | None = None
 
 
-DEADLINE_COLUMNS = (Column(N_("Deadline")), Column(N_("School year")), Column(N_("Due date"), DATE))
+DEADLINE_COLUMNS = (Column(N_("Deadline")), Column(N_("School year")), Column(N_("Last day"), DATE))
 UNIT_COLUMNS = (
     Column(N_("Unit code")),
     Column(N_("Unit name")),
