@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import JSON, bindparam, make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db.models import Base
+from bot.db.models.base import AwareDateTime
 
 
 async def test_migrated_schema_matches_the_models(db):
@@ -33,3 +41,59 @@ async def test_a_current_database_is_recognised_and_an_empty_one_is_not(db, tmp_
     empty = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
     assert not await is_current(empty.engine)
     await empty.dispose()
+
+
+@pytest.fixture
+async def empty_database_url(tmp_path) -> AsyncIterator[str]:
+    """A database of its own, empty, for a migration to run on step by step: a SQLite file, or
+    a fresh database on the PostgreSQL server the suite runs on."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'steps.db'}"
+        return
+    url = make_url(server)
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{url.database}_migration_steps"
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def test_a_plan_loaded_before_0007_keeps_its_dates_and_gains_its_period(
+    empty_database_url, clock
+):
+    from bot.db.database import Database
+    from bot.db.migrate import upgrade_async
+    from bot.plan import Plan, load_plan
+    from bot.services.setup.plan_store import active_plan_spec
+
+    await upgrade_async(empty_database_url, "0006")
+    # The shipped plan as a 0006 database stored it: no rule for its dates, no period.
+    source = load_plan().model_dump(
+        mode="json", by_alias=True, exclude={"period_start", "period_end"}
+    )
+    for deadline in source["deadlines"]:
+        del deadline["due_rule"]
+    database = Database(empty_database_url)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO plans (code, title, start_year, end_year, source, loaded_at) "
+                "VALUES ('941', 'Kế hoạch', 2016, 2020, :source, :at)"
+            ).bindparams(bindparam("source", type_=JSON), bindparam("at", type_=AwareDateTime)),
+            {"source": source, "at": clock.now()},
+        )
+
+    await upgrade_async(empty_database_url)
+
+    async with database.unit_of_work() as session:
+        plan: Plan = await active_plan_spec(session)
+        period = await session.execute(text("SELECT period_start, period_end FROM plans"))
+    await database.dispose()
+    # What it meant then: due by the end of the day written; awards of its whole years count.
+    assert plan.deadline("phase1-report").last_day == date(2016, 10, 20)
+    assert [str(day) for day in period.one()] == ["2016-01-01", "2020-12-31"]
