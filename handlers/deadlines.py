@@ -21,6 +21,7 @@ STATE_LABELS = {
     DeadlineState.SUBMITTED_LATE: N_("✅ Submitted (late)"),
     DeadlineState.RETURNED: N_("↩️ Returned for revision: please submit again"),
     DeadlineState.MISSING: N_("❌ Not submitted"),
+    DeadlineState.PARTIAL: N_("🟡 Submitted, but not yet for pilot model(s) {models}"),
 }
 
 
@@ -50,7 +51,9 @@ async def _unit_section(ctx: Context) -> str:
 
 
 def _unit_entry(number: int, item: UnitDeadline, ctx: Context) -> str:
-    return f"{_heading(number, item.deadline, ctx)}\n   {ctx.t(STATE_LABELS[item.state])}"
+    models = ", ".join(str(number) for number in item.models_owed)
+    state = ctx.t(STATE_LABELS[item.state], models=models)
+    return f"{_heading(number, item.deadline, ctx)}\n   {state}"
 
 
 async def _sector_section(ctx: Context) -> str:

@@ -176,6 +176,15 @@ def _receipt(receipt: Receipt, opened: FormSession, ctx: Context) -> str:
         lines.append(
             _("You can still change it until {due} (/mystatus).", due=_.cutoff(deadline.due_at))
         )
+    if receipt.models_owed:
+        models = ", ".join(str(number) for number in receipt.models_owed)
+        lines.append(
+            _(
+                "🟡 Your unit still owes this report for pilot model(s) {models}: change it to "
+                "add them (/mystatus).",
+                models=models,
+            )
+        )
     lines.append(_("Summary:"))
     lines += [f"• {line}" for line in _summary(opened)]
     return "\n".join(lines)

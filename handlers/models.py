@@ -23,18 +23,19 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
     if status.deadline is not None:
         lines.append(
             _(
-                "Report status for: {title}, due {due}",
+                "Report status for: {title}, last day {due}",
                 title=status.deadline.title_in(_.locale),
                 due=_.cutoff(status.deadline.due_at),
             )
         )
-    owing = status.owing if status.deadline is not None else None
-    lines += [_model_block(entry, owing, ctx) for entry in status.models]
+    owed = status.owed if status.deadline is not None else None
+    lines += [_model_block(entry, owed, ctx) for entry in status.models]
     return Outcome([menu_reply(ctx, "\n\n".join(lines))])
 
 
-def _model_block(entry: ModelUnits, owing: set[int] | None, ctx: Context) -> str:
-    """The model, then its units, each marked ❌ owing or ✅ done (unmarked: nothing due)."""
+def _model_block(entry: ModelUnits, owed: set[tuple[int, int]] | None, ctx: Context) -> str:
+    """The model, then its units, each marked ❌ owing or ✅ done for this very model
+    (unmarked: nothing due)."""
     _ = ctx.t
     model, english = entry.model, _.locale == "en"
     head = _(
@@ -45,6 +46,6 @@ def _model_block(entry: ModelUnits, owing: set[int] | None, ctx: Context) -> str
     )
     rows = []
     for unit in entry.units:
-        mark = "" if owing is None else (" ❌" if unit.id in owing else " ✅")
+        mark = "" if owed is None else (" ❌" if (unit.id, model.number) in owed else " ✅")
         rows.append(f"   • {unit.name}{mark}")
     return "\n".join([head, *rows])

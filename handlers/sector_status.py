@@ -9,7 +9,7 @@ district office is always held to its own schools.
 from __future__ import annotations
 
 from bot.context import Context
-from bot.db.models import Deadline, Role
+from bot.db.models import Deadline, Role, Unit
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import Router, button_argument
@@ -93,7 +93,7 @@ async def _page(deadline: Deadline, page: int, code: str, scope: Scope, ctx: Con
     pages = max(1, -(-len(status.missing) // UNITS_PER_PAGE))
     page = min(page, pages - 1)
     shown = status.missing[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
-    text = _summary(status, ctx) + "".join(f"\n • {unit.name}" for unit in shown)
+    text = _summary(status, ctx) + "".join(_missing(unit, status, ctx) for unit in shown)
     if status.missing:
         text += "\n" + ctx.t(N_("Page {page}/{pages}"), page=page + 1, pages=pages)
     buttons = _navigation(deadline, page, pages, code, ctx) + _filters(deadline, ctx)
@@ -112,11 +112,21 @@ def _scope(code: str, within: int | None) -> Scope | None:
     return None
 
 
+def _missing(unit: Unit, status: DeadlineStatus, ctx: Context) -> str:
+    owed = status.models_owed.get(unit.id)
+    if not owed:
+        return f"\n • {unit.name}"
+    models = ", ".join(str(number) for number in owed)
+    return f"\n • {unit.name} " + ctx.t(
+        N_("(still owed for pilot model(s) {models})"), models=models
+    )
+
+
 def _summary(status: DeadlineStatus, ctx: Context) -> str:
     _ = ctx.t
     deadline = status.deadline
     return _(
-        "{title}, due {due}\nSubmitted {submitted} · late {late} · returned {returned} · "
+        "{title}, last day {due}\nSubmitted {submitted} · late {late} · returned {returned} · "
         "missing {missing} (of {total})\nNot submitted yet:",
         title=deadline.title_in(_.locale),
         due=_.cutoff(deadline.due_at),

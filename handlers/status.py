@@ -23,18 +23,24 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
     now = ctx.clock.now()
     submitted = await unit_submissions(ctx.session, ctx.unit)
     lines, buttons = [_("Status of {unit}:", unit=ctx.unit.name)], []
+    changeable = set()
     for submission, deadline in sorted(submitted, key=lambda item: item[0].first_submitted_at):
         lines.append(_submission_line(submission, deadline, ctx))
-        if editable(submission, deadline, now):
+        if await editable(ctx.session, submission, deadline, now):
+            changeable.add(deadline.id)
             label = _("✏️ Change: {title}", title=deadline.title_in(_.locale))
             buttons.append((Button(label, f"open:{deadline.id}"),))
-    owed = [i.deadline for i in await unit_deadlines(ctx.session, ctx.unit, now) if i.owed]
+    owed = [item for item in await unit_deadlines(ctx.session, ctx.unit, now) if item.owed]
     if owed:
         lines.append(_("Still to submit:"))
-    for deadline in owed:
-        title = deadline.title_in(_.locale)
+    for item in owed:
+        deadline, title = item.deadline, item.deadline.title_in(_.locale)
         lines.append(_("• {title} — last day {time}", title=title, time=_.cutoff(deadline.due_at)))
-        buttons.append((Button(_("📝 Fill in: {title}", title=title), f"open:{deadline.id}"),))
+        if item.models_owed:
+            models = ", ".join(str(number) for number in item.models_owed)
+            lines.append(_("   for pilot model(s) {models}", models=models))
+        if deadline.id not in changeable:
+            buttons.append((Button(_("📝 Fill in: {title}", title=title), f"open:{deadline.id}"),))
     if len(lines) == 1:
         lines.append(_("Nothing submitted and nothing owed right now."))
     return Outcome([Reply("\n".join(lines), buttons=(*buttons, *menu_buttons(ctx)))])

@@ -19,9 +19,11 @@ from bot.db.database import Database
 from bot.db.models import (
     ChannelIdentity,
     Deadline,
+    ModelAssignment,
     Role,
     RoleGrant,
     Submission,
+    SubmissionModel,
     SubmissionStatus,
     Unit,
 )
@@ -190,23 +192,31 @@ async def record_submission(
     form_code: str,
     status: SubmissionStatus = SubmissionStatus.SUBMITTED,
 ) -> None:
-    """A unit's submission for the first deadline of a form, as if it had filled it in."""
+    """A unit's submission for the first deadline of a form, as if it had filled it in (a
+    pilot models' report covering each of the unit's models)."""
     async with db.unit_of_work() as session:
         unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
         deadline = await session.scalar(
             select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
         )
-        session.add(
-            Submission(
-                reference=f"R-{unit.id}-{deadline.id}",
-                unit_id=unit.id,
-                deadline_id=deadline.id,
-                status=status,
-                version=1,
-                first_submitted_at=clock.now(),
-                updated_at=clock.now(),
-            )
+        submission = Submission(
+            reference=f"R-{unit.id}-{deadline.id}",
+            unit_id=unit.id,
+            deadline_id=deadline.id,
+            status=status,
+            version=1,
+            first_submitted_at=clock.now(),
+            updated_at=clock.now(),
         )
+        session.add(submission)
+        await session.flush()
+        if deadline.for_models:
+            models = await session.scalars(
+                select(ModelAssignment.model_id).where(ModelAssignment.unit_id == unit.id)
+            )
+            session.add_all(
+                SubmissionModel(submission_id=submission.id, model_id=m) for m in models
+            )
 
 
 class RecordingSender:

@@ -29,6 +29,7 @@ from bot.db.models.reporting import (
     FormDraft,
     OfficeDraft,
     Submission,
+    SubmissionModel,
     SubmissionVersion,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Submission",
+    "SubmissionModel",
     "SubmissionStatus",
     "SubmissionVersion",
     "Target",

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.models.base import Base
 
+MODELS_AUDIENCE = "models"  # Deadline.audience of the pilot models' deadlines
+
 
 class Plan(Base):
     __tablename__ = "plans"
@@ -99,6 +101,11 @@ class Deadline(Base):
     reminder_policy: Mapped[dict[str, Any]]
 
     plan: Mapped[Plan] = relationship()
+
+    @property
+    def for_models(self) -> bool:
+        """Owed by the units of pilot models, each unit for each of its models."""
+        return self.audience == MODELS_AUDIENCE
 
     def title_in(self, locale: str) -> str:
         """The title with its school year: yearly deadlines share a title."""

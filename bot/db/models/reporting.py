@@ -81,6 +81,20 @@ class Submission(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
 
 
+class SubmissionModel(Base):
+    """A pilot model a unit's report covers (its "models" answer, as it stands): a unit in
+    several models owes the models' reports for each of them."""
+
+    __tablename__ = "submission_models"
+    __table_args__ = (UniqueConstraint("submission_id", "model_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    model_id: Mapped[int] = mapped_column(ForeignKey("pilot_models.id"), index=True)
+
+
 class SubmissionVersion(Base):
     __tablename__ = "submission_versions"
     __table_args__ = (UniqueConstraint("submission_id", "number"),)

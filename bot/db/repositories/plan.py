@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -13,6 +13,7 @@ from bot.db.models import (
     PilotModel,
     Plan,
     Submission,
+    SubmissionModel,
     SubmissionStatus,
     Target,
     Unit,
@@ -85,15 +86,21 @@ class PlanRepository:
 
     async def done_counts(self, deadlines: list[Deadline]) -> dict[int, int]:
         """Per deadline id: how many units have a submission that counts as done."""
+        everyone = [d.id for d in deadlines if not d.for_models]
         query = (
             select(Submission.deadline_id, func.count())
-            .where(
-                Submission.deadline_id.in_([d.id for d in deadlines]),
-                Submission.status.in_(DONE_STATUSES),
-            )
+            .where(Submission.deadline_id.in_(everyone), Submission.status.in_(DONE_STATUSES))
             .group_by(Submission.deadline_id)
         )
-        return {deadline_id: done for deadline_id, done in await self.session.execute(query)}
+        counts = {deadline_id: done for deadline_id, done in await self.session.execute(query)}
+        # A models' deadline is done per unit only when each of its models is covered.
+        for deadline in deadlines:
+            if deadline.for_models:
+                done = done_query(deadline).with_only_columns(ModelAssignment.unit_id).distinct()
+                counts[deadline.id] = await self.session.scalar(
+                    select(func.count()).select_from(done.subquery())
+                )
+        return counts
 
 
 # A unit's list of forms (/register, /report, /mystatus) runs these: built once, as building a
@@ -124,7 +131,7 @@ def _membership_query(audience: tuple, deadline: Deadline) -> Select[tuple[bool]
 def audience_query(deadline: Deadline) -> Select[tuple[int]]:
     """The ids of the units that owe a deadline: every unit but the root, or the units of the
     pilot models it names. A query, so callers can use it inside theirs."""
-    if deadline.audience != "models":
+    if not deadline.for_models:
         return select(Unit.id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))
     query = (
         select(ModelAssignment.unit_id)
@@ -137,7 +144,32 @@ def audience_query(deadline: Deadline) -> Select[tuple[int]]:
 
 
 def done_query(deadline: Deadline) -> Select[tuple[int]]:
-    """The ids of the units whose submission for the deadline counts as done."""
+    """The ids of the units whose submission for the deadline counts as done. For a pilot
+    models' deadline, it must cover each of the unit's models in the audience."""
+    if deadline.for_models:
+        # Its own FROMs, not the enclosing query's: both select from the model assignments.
+        uncovered = uncovered_query(deadline).with_only_columns(ModelAssignment.unit_id)
+        done = audience_query(deadline).where(
+            ModelAssignment.unit_id.not_in(uncovered.correlate(None))
+        )
+        return done.correlate(None)
     return select(Submission.unit_id).where(
         Submission.deadline_id == deadline.id, Submission.status.in_(DONE_STATUSES)
     )
+
+
+def uncovered_query(deadline: Deadline) -> Select[tuple[int, int]]:
+    """(unit id, pilot model id) of a models' deadline's audience that no submission which
+    counts covers yet."""
+    covered = (
+        select(SubmissionModel.id)
+        .join(Submission, Submission.id == SubmissionModel.submission_id)
+        .where(
+            Submission.deadline_id == deadline.id,
+            Submission.status.in_(DONE_STATUSES),
+            Submission.unit_id == ModelAssignment.unit_id,
+            SubmissionModel.model_id == ModelAssignment.model_id,
+        )
+        .correlate(ModelAssignment)
+    )
+    return audience_query(deadline).add_columns(ModelAssignment.model_id).where(~exists(covered))

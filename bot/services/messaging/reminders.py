@@ -27,10 +27,12 @@ from bot.db.models import (
 from bot.db.repositories import PlanRepository
 from bot.db.repositories.plan import audience_query, done_query
 from bot.events import Button, Reply
-from bot.i18n import N_, Translator
+from bot.i18n import LOCALES, N_, Translator
 from bot.plan.sections import ReminderPolicy
 from bot.services.messaging.outbox import enqueue
 from bot.services.obligations.deadlines import time_left
+from bot.services.obligations.owing import models_owed
+from bot.services.setup.plan_store import pilot_models
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class PlannedReminder:
     channel: str
     locale: str
     name: str
+    # A pilot models' deadline: the unit's models still owed, "2. Xây dựng trường…", in
+    # the person's language.
+    models_owed: tuple[str, ...] = ()
 
 
 def slots(deadline: Deadline, zone: ZoneInfo) -> list[datetime]:
@@ -124,10 +129,33 @@ async def recipients(
             ChannelIdentity.unreachable_since.is_(None),
         )
     )
-    return [PlannedReminder(deadline, slot, *row) for row in rows]
+    owed = await _models_owed_named(session, deadline)
+    return [
+        PlannedReminder(deadline, slot, *row, models_owed=owed.get((row[0], row[5]), ()))
+        for row in rows
+    ]
+
+
+async def _models_owed_named(
+    session: AsyncSession, deadline: Deadline
+) -> dict[tuple[int, str], tuple[str, ...]]:
+    """Per (unit id, locale): the unit's pilot models still owed, numbered and named."""
+    owed = await models_owed(session, deadline)
+    if not owed:
+        return {}
+    models = {model.number: model for model in await pilot_models(session, deadline.plan_id)}
+    return {
+        (unit, locale): tuple(
+            f"{n}. {models[n].name_en if locale == 'en' else models[n].name}" for n in numbers
+        )
+        for unit, numbers in owed.items()
+        for locale in LOCALES
+    }
 
 
 UNIT_PLACEHOLDER = "\x00unit\x00"  # cannot occur in a unit's name
+NOT_SUBMITTED = N_("Not submitted yet.")
+MODELS_OWED = N_("Still owed for the pilot model(s): {models}.")
 
 
 def rendered(
@@ -149,10 +177,13 @@ def rendered(
         shared = (deadline.id, reminder.unit_id, locale)
         if shared not in payloads:
             text, buttons = templates[deadline.id, locale]
-            payloads[shared] = {
-                "text": text.replace(UNIT_PLACEHOLDER, reminder.unit_name),
-                "buttons": buttons,
-            }
+            text = text.replace(UNIT_PLACEHOLDER, reminder.unit_name) + "\n"
+            if reminder.models_owed:
+                owed = "; ".join(reminder.models_owed)
+                text += Translator(locale, zone)(MODELS_OWED, models=owed)
+            else:
+                text += Translator(locale, zone)(NOT_SUBMITTED)
+            payloads[shared] = {"text": text, "buttons": buttons}
         if reminder.slot not in slot_tags:
             slot_tags[reminder.slot] = reminder.slot.strftime("%Y%m%d%H%M")
         key = f"remind:{deadline.id}:{reminder.unit_id}:{reminder.identity_id}:"
@@ -161,9 +192,10 @@ def rendered(
 
 
 def _template(deadline: Deadline, now: datetime, t: Translator) -> tuple[str, list]:
-    """The reminder in one language, with a button that opens (or resumes) the form."""
+    """The reminder in one language, with a button that opens (or resumes) the form; what is
+    owed, the last line, is the unit's own."""
     text = t(
-        N_("⏰ Reminder: {title}\nUnit: {unit}\nLast day: {due} ({left})\nNot submitted yet."),
+        N_("⏰ Reminder: {title}\nUnit: {unit}\nLast day: {due} ({left})"),
         title=deadline.title_in(t.locale),
         unit=UNIT_PLACEHOLDER,
         due=t.cutoff(deadline.due_at),

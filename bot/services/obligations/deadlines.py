@@ -13,6 +13,7 @@ from bot.db.models import Deadline, Submission, SubmissionStatus, Unit
 from bot.db.repositories import PlanRepository
 from bot.forms.catalog import form_for
 from bot.i18n import N_, Translator
+from bot.services.obligations.owing import models_owed
 
 SCHOOL_YEAR_FIRST_MONTH = 9
 SHOWN_UPCOMING = 5
@@ -24,16 +25,18 @@ class DeadlineState(enum.Enum):
     SUBMITTED_LATE = "submitted_late"
     RETURNED = "returned"
     MISSING = "missing"
+    PARTIAL = "partial"  # submitted, but not yet for each of the unit's pilot models
 
 
 @dataclass(frozen=True)
 class UnitDeadline:
     deadline: Deadline
     state: DeadlineState
+    models_owed: tuple[int, ...] = ()  # the pilot models still to report on, by number
 
     @property
     def owed(self) -> bool:
-        return self.state in (DeadlineState.MISSING, DeadlineState.RETURNED)
+        return self.state in (DeadlineState.MISSING, DeadlineState.RETURNED, DeadlineState.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ async def unit_deadlines(session: AsyncSession, unit: Unit, now: datetime) -> li
         return []
     submissions = await repo.submissions_of_unit(unit)
     owed_by_unit = [
-        UnitDeadline(d, _state(submissions.get(d.id)))
+        await _unit_deadline(session, unit, d, submissions.get(d.id))
         for d in await repo.owed_by(unit, await repo.deadlines(plan))
     ]
     overdue = [item for item in owed_by_unit if item.deadline.due_at < now and item.owed]
@@ -107,6 +110,16 @@ def school_year_of(day: date) -> str:
     """Vietnamese school years start in September: 05/10/2016 is in "2016-2017"."""
     first = day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
     return f"{first}-{first + 1}"
+
+
+async def _unit_deadline(
+    session: AsyncSession, unit: Unit, deadline: Deadline, submission: Submission | None
+) -> UnitDeadline:
+    state = _state(submission)
+    if state in (DeadlineState.MISSING, DeadlineState.RETURNED):
+        return UnitDeadline(deadline, state)
+    owed = (await models_owed(session, deadline, unit.id)).get(unit.id, [])
+    return UnitDeadline(deadline, DeadlineState.PARTIAL if owed else state, tuple(owed))
 
 
 def _state(submission: Submission | None) -> DeadlineState:

@@ -1,5 +1,5 @@
 """The pilot models (mô hình điểm) as the council follows them: who steers each, its units,
-and which of them still owe the models' report."""
+and which of them still owe the models' report, for each model."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, ModelAssignment, PilotModel, Unit
 from bot.services.obligations.deadlines import plan_deadlines
-from bot.services.obligations.owing import owing_units
+from bot.services.obligations.owing import models_owed
 from bot.services.setup.plan_store import pilot_models
-
-MODELS_AUDIENCE = "models"
 
 
 @dataclass(frozen=True)
@@ -28,18 +26,17 @@ class ModelsStatus:
     # The models' deadline the status is for: the next one, or the last once all have passed.
     deadline: Deadline | None
     models: list[ModelUnits]
-    owing: set[int]  # ids of the units that owe ``deadline`` (returned counts as owing)
+    # (unit id, model number) that ``deadline`` is still owed for (returned counts as owed).
+    owed: set[tuple[int, int]]
 
 
 async def models_status(session: AsyncSession, now: datetime) -> ModelsStatus:
-    deadline = _nearest(
-        [d for d in await plan_deadlines(session) if d.audience == MODELS_AUDIENCE], now
-    )
-    owing = await owing_units(session, deadline) if deadline is not None else set()
+    deadline = _nearest([d for d in await plan_deadlines(session) if d.for_models], now)
+    owed = await models_owed(session, deadline) if deadline is not None else {}
     models = [
         ModelUnits(model, await _units(session, model)) for model in await pilot_models(session)
     ]
-    return ModelsStatus(deadline, models, owing)
+    return ModelsStatus(deadline, models, {(u, n) for u, numbers in owed.items() for n in numbers})
 
 
 def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:

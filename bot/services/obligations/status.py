@@ -20,6 +20,7 @@ from bot.db.models import (
     Unit,
 )
 from bot.db.repositories.plan import audience_query
+from bot.services.obligations.owing import models_owed
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class DeadlineStatus:
     late: int = 0
     returned: int = 0
     missing: list[Unit] = field(default_factory=list)
+    # Units among ``missing`` that submitted, but not yet for these pilot models (by number).
+    models_owed: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -60,10 +63,14 @@ async def deadline_status(
         )
     }
     status = DeadlineStatus(deadline)
+    owed = await _models_owed(session, deadline, scope)
     for unit in units:
         submission = submissions.get(unit.id)
         if submission is None:
             status.missing.append(unit)
+        elif submission.status != SubmissionStatus.RETURNED and unit.id in owed:
+            status.missing.append(unit)
+            status.models_owed[unit.id] = owed[unit.id]
         elif submission.status == SubmissionStatus.RETURNED:
             status.returned += 1
         elif submission.late:
@@ -71,6 +78,16 @@ async def deadline_status(
         else:
             status.submitted += 1
     return status
+
+
+async def _models_owed(
+    session: AsyncSession, deadline: Deadline, scope: Scope
+) -> dict[int, list[int]]:
+    """Per unit, the models still owed; narrowed to a pilot model, only that one counts."""
+    owed = await models_owed(session, deadline)
+    if scope.model is None:
+        return owed
+    return {unit: [scope.model] for unit, numbers in owed.items() if scope.model in numbers}
 
 
 def _units(deadline: Deadline, scope: Scope):

@@ -226,7 +226,7 @@ async def _start(
 ) -> FormSession:
     repo = FormRepository(session)
     submitted = await repo.submission(unit.id, deadline.id)
-    if submitted is not None and not editable(submitted, deadline, clock.now()):
+    if submitted is not None and not await editable(session, submitted, deadline, clock.now()):
         raise SubmitRefused(SubmitRefused.CLOSED, submitted, deadline)
     draft = FormDraft(
         unit_id=unit.id,

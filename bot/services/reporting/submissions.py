@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,12 +23,17 @@ from bot.db.models import (
     Deadline,
     FormDraft,
     Person,
+    PilotModel,
     Submission,
+    SubmissionModel,
     SubmissionStatus,
     SubmissionVersion,
 )
 from bot.db.repositories import FormRepository
 from bot.i18n import N_
+from bot.services.obligations.owing import models_owed
+
+MODELS_ANSWER = "models"  # the models' forms ask which models the report covers
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # How a submission's status reads, in chat and in the export (msgids).
@@ -59,11 +64,17 @@ class Receipt:
     version: SubmissionVersion
     at: datetime
     deadline: Deadline
+    models_owed: tuple[int, ...] = ()  # pilot models the unit still owes this report for
 
 
-def editable(submission: Submission, deadline: Deadline, now: datetime) -> bool:
-    """Until the deadline; after it, only a submission the office returned for revision."""
-    return now <= deadline.due_at or submission.status == SubmissionStatus.RETURNED
+async def editable(
+    session: AsyncSession, submission: Submission, deadline: Deadline, now: datetime
+) -> bool:
+    """Until the deadline; after it, a submission the office returned for revision, or a
+    pilot models' report that does not yet cover each of the unit's models."""
+    if now <= deadline.due_at or submission.status == SubmissionStatus.RETURNED:
+        return True
+    return bool(await models_owed(session, deadline, submission.unit_id))
 
 
 async def submit_draft(
@@ -111,6 +122,7 @@ async def submit(
     )
     session.add(version)
     await session.flush()
+    await _cover_models(session, submission, deadline, draft.answers)
     _keep_attachments(session, draft, version, person, now)
     await session.delete(draft)
     await audit.record(
@@ -123,7 +135,8 @@ async def submit(
         late=submission.late,
         changed=sorted(version.changed_fields),
     )
-    return Receipt(submission, version, now, deadline)
+    owed = await models_owed(session, deadline, submission.unit_id)
+    return Receipt(submission, version, now, deadline, tuple(owed.get(submission.unit_id, ())))
 
 
 async def _first(
@@ -159,7 +172,7 @@ async def _next(
 ) -> Submission:
     if draft.base_version != existing.version:
         raise SubmitRefused(SubmitRefused.STALE, existing, deadline)
-    if not editable(existing, deadline, now):
+    if not await editable(session, existing, deadline, now):
         raise SubmitRefused(SubmitRefused.CLOSED, existing, deadline)
     # Compare-and-set on the version: of two saves racing from the same version, one wins.
     saved = await session.execute(
@@ -172,6 +185,25 @@ async def _next(
         raise SubmitRefused(SubmitRefused.STALE, existing, deadline)
     await session.refresh(existing)
     return existing
+
+
+async def _cover_models(
+    session: AsyncSession, submission: Submission, deadline: Deadline, answers: dict[str, Any]
+) -> None:
+    """Which pilot models the report covers now: what its "models" answer names."""
+    if not deadline.for_models:
+        return
+    await session.execute(
+        delete(SubmissionModel).where(SubmissionModel.submission_id == submission.id)
+    )
+    numbers = [int(number) for number in answers.get(MODELS_ANSWER, [])]
+    model_ids = await session.scalars(
+        select(PilotModel.id).where(
+            PilotModel.plan_id == deadline.plan_id, PilotModel.number.in_(numbers)
+        )
+    )
+    session.add_all(SubmissionModel(submission_id=submission.id, model_id=i) for i in model_ids)
+    await session.flush()
 
 
 async def _previous_answers(repo: FormRepository, submission: Submission) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """the plan's facts: the period whose awards count, orders' classes, whose awards a target
-counts, and each deadline's rule for its date
+counts, each deadline's rule for its date, and the pilot models each report covers
 
 Revision ID: 0007
 Revises: 0006
@@ -25,6 +25,11 @@ _plans = sa.table(
     sa.column("period_end", sa.Date),
     sa.column("source", sa.JSON),
 )
+_submission_models = sa.table(
+    "submission_models",
+    sa.column("submission_id", sa.Integer),
+    sa.column("model_id", sa.Integer),
+)
 
 
 def upgrade() -> None:
@@ -45,6 +50,63 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("awards") as batch:
         batch.add_column(sa.Column("award_class", sa.Integer(), nullable=True))
+    _create_submission_models()
+    _carry_model_answers_over()
+
+
+def _create_submission_models() -> None:
+    op.create_table(
+        "submission_models",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("model_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["pilot_models.id"],
+            name=op.f("fk_submission_models_model_id_pilot_models"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+            name=op.f("fk_submission_models_submission_id_submissions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission_models")),
+        sa.UniqueConstraint(
+            "submission_id", "model_id", name=op.f("uq_submission_models_submission_id")
+        ),
+    )
+    for column in ("model_id", "submission_id"):
+        op.create_index(
+            op.f(f"ix_submission_models_{column}"), "submission_models", [column], unique=False
+        )
+
+
+def _carry_model_answers_over() -> None:
+    """A models' report already submitted covers the models its standing version names."""
+    bind = op.get_bind()
+    standing = bind.execute(
+        sa.text(
+            "SELECT s.id, d.plan_id, v.answers FROM submissions s "
+            "JOIN deadlines d ON d.id = s.deadline_id "
+            "JOIN submission_versions v ON v.submission_id = s.id AND v.number = s.version "
+            "WHERE d.audience = 'models'"
+        ).columns(sa.column("id"), sa.column("plan_id"), sa.column("answers", sa.JSON))
+    )
+    models = {
+        (plan_id, number): model_id
+        for model_id, plan_id, number in bind.execute(
+            sa.text("SELECT id, plan_id, number FROM pilot_models")
+        )
+    }
+    rows = [
+        {"submission_id": submission_id, "model_id": models[plan_id, int(number)]}
+        for submission_id, plan_id, answers in standing
+        for number in dict.fromkeys((answers or {}).get("models", []))
+        if (plan_id, int(number)) in models
+    ]
+    if rows:
+        op.bulk_insert(_submission_models, rows)
 
 
 def _carry_plans_over() -> None:
@@ -69,6 +131,7 @@ def _carry_plans_over() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("submission_models")
     with op.batch_alter_table("awards") as batch:
         batch.drop_column("award_class")
     with op.batch_alter_table("targets") as batch:
