@@ -22,7 +22,8 @@ from bot.i18n import Translator
 from bot.services.setup import people
 from bot.services.setup.people import Account
 
-UNIT_REPORTING = (Role.HEAD, Role.MEMBER)
+# The office reports for the Sở, the unit its grant names.
+UNIT_REPORTING = (Role.HEAD, Role.MEMBER, Role.OFFICE)
 
 
 @dataclass
@@ -69,7 +70,8 @@ class Context:
 
     @property
     def unit_id(self) -> int | None:
-        """The unit a head or member reports for (the first, if an office gave them several)."""
+        """The unit a head or member reports for (the first, if an office gave them several);
+        for the office, the Sở."""
         grants = self.account.grants if self.account else ()
         return next((g.unit_id for g in grants if g.role in UNIT_REPORTING), None)
 

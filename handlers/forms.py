@@ -8,7 +8,7 @@ from bot.events import Button, Incoming, Outcome, Reply
 from bot.forms.prompts import answer_lines
 from bot.forms.steps import Step
 from bot.i18n import N_
-from bot.routing import UNIT_ROLES, Router, button_argument
+from bot.routing import REPORTING_ROLES, UNIT_ROLES, Router, button_argument
 from bot.services.obligations.deadlines import owed_deadline, school_year_of, unit_deadlines
 from bot.services.reporting import drafts
 from bot.services.reporting.drafts import DraftRow, FormSession
@@ -27,11 +27,13 @@ def register(router: Router) -> None:
         description=N_("Emulation registration for this school year"),
     )
     router.button("register", start_registration, allowed=UNIT_ROLES)
-    router.command("report", choose_report, allowed=UNIT_ROLES, description=N_("Submit a report"))
-    router.button("report", choose_report, allowed=UNIT_ROLES)
-    router.button("open", open_deadline, allowed=UNIT_ROLES)
-    router.button("fresh", start_afresh, allowed=UNIT_ROLES)
-    router.button("f", press, allowed=UNIT_ROLES, lean=True)
+    router.command(
+        "report", choose_report, allowed=REPORTING_ROLES, description=N_("Submit a report")
+    )
+    router.button("report", choose_report, allowed=REPORTING_ROLES)
+    router.button("open", open_deadline, allowed=REPORTING_ROLES)
+    router.button("fresh", start_afresh, allowed=REPORTING_ROLES)
+    router.button("f", press, allowed=REPORTING_ROLES, lean=True)
 
 
 # ---- choosing a form ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.db.models import Deadline, Submission, SubmissionStatus
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import UNIT_ROLES, Router
+from bot.routing import REPORTING_ROLES, Router
 from bot.services.obligations.deadlines import unit_deadlines, unit_submissions
 from bot.services.reporting.submissions import STATUS_NAMES, editable
 from handlers.common import menu_buttons
@@ -14,8 +14,8 @@ from handlers.common import menu_buttons
 
 def register(router: Router) -> None:
     description = N_("What your unit has submitted and still owes")
-    router.command("mystatus", show, allowed=UNIT_ROLES, description=description)
-    router.button("mystatus", show, allowed=UNIT_ROLES)
+    router.command("mystatus", show, allowed=REPORTING_ROLES, description=description)
+    router.button("mystatus", show, allowed=REPORTING_ROLES)
 
 
 async def show(_event: Incoming, ctx: Context) -> Outcome:

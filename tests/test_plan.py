@@ -232,9 +232,10 @@ def test_calendar_matches_the_plan(plan: Plan) -> None:
     assert calendar["phase1-report"] == (date(2016, 10, 20), True)
     assert calendar["model-report"] == (date(2017, 1, 15), False)
     assert calendar["model-review"] == (date(2017, 5, 31), False)
+    assert calendar["model-review-office"] == (date(2017, 6, 15), False)
     assert calendar["model-summary"] == (date(2019, 6, 5), False)
     assert calendar["nominations"] == (date(2020, 1, 15), False)
-    assert len(calendar) == len(plan.deadlines) == 13
+    assert len(calendar) == len(plan.deadlines) == 14
     assert [d.due for d in plan.deadlines] == sorted(d.due for d in plan.deadlines)
     assert all(deadline.source for deadline in plan.deadlines)
 

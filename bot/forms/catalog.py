@@ -206,6 +206,26 @@ MODEL_REVIEW = FormDefinition(
     ),
 )
 
+# The standing body's review, reported to the Sở: pre-filled from the units' inputs.
+MODEL_REVIEW_SUMMARY = FormDefinition(
+    code="model_review_summary",
+    version=1,
+    title=N_("The standing body's review of the pilot models"),
+    fields=(
+        Integer(
+            key="units_reported", label=N_("Number of units that sent their review"), maximum=5000
+        ),
+        Integer(key="exemplars_count", label=N_("Number of exemplars built"), maximum=100000),
+        Text(key="results", label=N_("Results of the pilot models"), max_length=LONG),
+        Text(key="replication", label=N_("How the models are being replicated"), max_length=LONG),
+        Text(
+            key="shortcomings", label=N_("Shortcomings and lessons"), max_length=LONG, optional=True
+        ),
+        Text(key="proposals", label=N_("Proposals to the Sở"), max_length=LONG, optional=True),
+        _attachment("document", N_("The signed review (scan or PDF)"), optional=True),
+    ),
+)
+
 ANNUAL_REPORT = FormDefinition(
     code="annual_report",
     version=1,
@@ -268,6 +288,7 @@ FORMS = {
         PHASE1_REPORT,
         MODEL_REPORT,
         MODEL_REVIEW,
+        MODEL_REVIEW_SUMMARY,
         ANNUAL_REPORT,
         NOMINATIONS,
     )

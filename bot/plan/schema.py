@@ -108,6 +108,8 @@ class Plan(Frozen):
         """Codes of the units that owe ``deadline``."""
         if deadline.audience == "all":
             return {unit.code for unit in self.units if unit.code != self.root.code}
+        if deadline.audience == "office":
+            return {self.root.code}
         numbers = deadline.models or tuple(model.number for model in self.models)
         return {code for model in self.models if model.number in numbers for code in model.units}
 
@@ -290,6 +292,16 @@ def _deadline_audience_problems(plan: Plan) -> Iterator[Problem]:
                 yield Problem(f"unknown model {number}", ("deadlines", index, "models", position))
 
 
+def _consolidation_problems(plan: Plan) -> Iterator[Problem]:
+    for index, deadline in enumerate(plan.declared_deadlines):
+        if (
+            deadline.consolidates is not None
+            and deadline.consolidates not in plan._deadlines_by_code
+        ):
+            message = f'unknown deadline "{deadline.consolidates}"'
+            yield Problem(message, ("deadlines", index, "consolidates"))
+
+
 def _date_problems(plan: Plan) -> Iterator[Problem]:
     # Dates belong to the plan's years, one year either side; anything else is most likely a typo.
     first, last = plan.start_year - 1, plan.end_year + 1
@@ -314,5 +326,6 @@ _WHOLE_PLAN_CHECKS = (
     _model_problems,
     _target_problems,
     _deadline_audience_problems,
+    _consolidation_problems,
     _date_problems,
 )

@@ -29,7 +29,7 @@ Block = Literal["district", "so_direct"]  # khối thuộc UBND huyện/thành/t
 UnitKind = Literal["department", "district_office", "school", "centre"]
 AwardKind = Literal["collective", "individual", "both"]
 Recipients = Literal["collective", "individual", "any"]
-Audience = Literal["all", "models"]
+Audience = Literal["all", "models", "office"]  # "office": the Sở, through its office
 # How the plan words a date: "trước ngày 20/10" (before: the last day is 19/10), or a date
 # by whose end the report is due ("by").
 DueRule = Literal["before", "by"]
@@ -194,6 +194,8 @@ class Deadline(Frozen):
     audience: Audience = "all"
     models: tuple[PositiveInt, ...] = ()  # with audience "models"; empty means every model
     school_year: SchoolYear
+    # The deadline whose submissions pre-fill this one's form (see the plan file's notes).
+    consolidates: str | None = None
     repeat_yearly_until: int | None = None
     source: Text
     reminders: ReminderPolicy = ReminderPolicy()

@@ -22,7 +22,16 @@ from bot.db.models.people import (
     RoleGrant,
     Unit,
 )
-from bot.db.models.plan import AwardType, Deadline, ModelAssignment, PilotModel, Plan, Target
+from bot.db.models.plan import (
+    MODELS_AUDIENCE,
+    OFFICE_AUDIENCE,
+    AwardType,
+    Deadline,
+    ModelAssignment,
+    PilotModel,
+    Plan,
+    Target,
+)
 from bot.db.models.records import AuditEntry, ProcessedUpdate
 from bot.db.models.reporting import (
     Attachment,
@@ -34,6 +43,8 @@ from bot.db.models.reporting import (
 )
 
 __all__ = [
+    "MODELS_AUDIENCE",
+    "OFFICE_AUDIENCE",
     "Attachment",
     "AuditEntry",
     "Award",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.db.models.base import Base
 
 MODELS_AUDIENCE = "models"  # Deadline.audience of the pilot models' deadlines
+OFFICE_AUDIENCE = "office"  # ... and of what the Sở's office itself reports
 
 
 class Plan(Base):
@@ -95,8 +96,12 @@ class Deadline(Base):
     school_year: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(index=True)
     fixed_by_plan: Mapped[bool] = mapped_column(Boolean)
-    # "all" units but the root, or "models": the units of the pilot models listed.
+    # "all" units but the root, "models": the units of the pilot models listed, or "office":
+    # the root, reported by the Sở's office.
     audience: Mapped[str] = mapped_column(String(16))
+    # The code of the deadline whose submissions this one's form starts from (the office's
+    # consolidated review of the units' reviews), if any.
+    consolidates: Mapped[str | None] = mapped_column(String(64))
     audience_models: Mapped[list[int]] = mapped_column(JSON)
     reminder_policy: Mapped[dict[str, Any]]
 

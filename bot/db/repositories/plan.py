@@ -7,6 +7,7 @@ from sqlalchemy import Integer, Select, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    OFFICE_AUDIENCE,
     AwardType,
     Deadline,
     ModelAssignment,
@@ -131,6 +132,8 @@ def _membership_query(audience: tuple, deadline: Deadline) -> Select[tuple[bool]
 def audience_query(deadline: Deadline) -> Select[tuple[int]]:
     """The ids of the units that owe a deadline: every unit but the root, or the units of the
     pilot models it names. A query, so callers can use it inside theirs."""
+    if deadline.audience == OFFICE_AUDIENCE:  # the Sở itself, the root
+        return select(Unit.id).where(Unit.parent_id.is_(None))
     if not deadline.for_models:
         return select(Unit.id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))
     query = (

@@ -34,7 +34,8 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
 from bot.forms.flow import Flow
 from bot.forms.steps import REVIEW
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.services.reporting.consolidation import consolidated_answers
 from bot.services.reporting.submissions import SubmitRefused, editable
 
 
@@ -242,13 +243,29 @@ async def _start(
     session.add(draft)
     await session.flush()
     if submitted is None:
-        return FormSession(draft, Flow.begin(form, draft.id, env))
+        return await _first_draft(session, draft, deadline, form, env)
     # Editing a submission starts from its latest version, on the review screen.
     latest = await repo.latest_version(submitted)
     flow = Flow(form, draft.id, copy.deepcopy(latest.answers), {"n": 0, "at": REVIEW}, env)
     if latest.form_version != form.version:
         return FormSession(draft, flow, flow.carry_forward(latest.form_version))
     return FormSession(draft, flow)
+
+
+async def _first_draft(
+    session: AsyncSession,
+    draft: FormDraft,
+    deadline: Deadline,
+    form: FormDefinition,
+    env: FormEnv,
+) -> FormSession:
+    """A form from its first question; a consolidating form on its review screen, pre-filled."""
+    prefilled = await consolidated_answers(session, env.t, deadline)
+    if prefilled is None:
+        return FormSession(draft, Flow.begin(form, draft.id, env))
+    flow = Flow(form, draft.id, prefilled, {"n": 0, "at": REVIEW}, env)
+    note = env.t(N_("Pre-filled from the units' reviews: check, complete and submit."))
+    return FormSession(draft, flow, note)
 
 
 async def save(

@@ -163,6 +163,7 @@ async def _store_deadlines(session: AsyncSession, record: Plan, plan: plan_schem
         row.due_at = spec.due_at(zone)
         row.fixed_by_plan = spec.fixed
         row.audience, row.audience_models = spec.audience, list(spec.models)
+        row.consolidates = spec.consolidates
         row.reminder_policy = spec.reminders.model_dump(mode="json")
         session.add(row)
     await session.flush()

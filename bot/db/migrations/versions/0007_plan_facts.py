@@ -50,6 +50,8 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("awards") as batch:
         batch.add_column(sa.Column("award_class", sa.Integer(), nullable=True))
+    with op.batch_alter_table("deadlines") as batch:
+        batch.add_column(sa.Column("consolidates", sa.String(length=64), nullable=True))
     _create_submission_models()
     _carry_model_answers_over()
 
@@ -132,6 +134,8 @@ def _carry_plans_over() -> None:
 
 def downgrade() -> None:
     op.drop_table("submission_models")
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("consolidates")
     with op.batch_alter_table("awards") as batch:
         batch.drop_column("award_class")
     with op.batch_alter_table("targets") as batch:
