@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.events import Incoming, Outcome
+from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import SECTOR_ROLES, Router
+from bot.routing import OFFICE_ONLY, SECTOR_ROLES, Router
 from bot.services.obligations.models import ModelUnits, models_status
-from handlers.common import menu_reply
+from handlers.common import menu_reply, menu_row
 
 
 def register(router: Router) -> None:
@@ -18,8 +18,8 @@ def register(router: Router) -> None:
 
 async def show(_event: Incoming, ctx: Context) -> Outcome:
     _ = ctx.t
-    status = await models_status(ctx.session, ctx.clock.now())
-    lines = [_("Pilot models of the plan.")]
+    status = await models_status(ctx.session, ctx.clock.now(), _.zone)
+    lines = [_("Pilot models of the plan, school year {year}.", year=status.school_year)]
     if status.deadline is not None:
         lines.append(
             _(
@@ -30,7 +30,11 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
         )
     owed = status.owed if status.deadline is not None else None
     lines += [_model_block(entry, owed, ctx) for entry in status.models]
-    return Outcome([menu_reply(ctx, "\n\n".join(lines))])
+    text = "\n\n".join(lines)
+    if not ctx.has_any(OFFICE_ONLY):
+        return Outcome([menu_reply(ctx, text)])
+    select = Button(_("🎯 Select the pilot units"), f"pil:{status.school_year}")
+    return Outcome([Reply(text, buttons=((select,), menu_row(ctx)))])
 
 
 def _model_block(entry: ModelUnits, owed: set[tuple[int, int]] | None, ctx: Context) -> str:

@@ -224,3 +224,31 @@ def _bind_head(database_url: str, unit_code: str, name: str) -> None:
         await db.dispose()
 
     asyncio.run(bind())
+
+
+def test_models_assign_sets_a_years_pilots_and_says_what_changes(cli):
+    cli("plan", "load")
+
+    code, out, _ = cli(
+        "models", "assign", "--year", "2018-2019", "--model", "7", "PGD-LAM-THAO", "PGD-PHU-THO"
+    )
+
+    assert code == 0
+    assert "➕ Phòng GD&ĐT thị xã Phú Thọ: nay phải nộp Tổng kết công tác" in out
+    assert "➖ Phòng GD&ĐT thành phố Việt Trì: không còn phải nộp báo cáo" in out
+    _, before, _ = cli("models", "show", "--year", "2017-2018")
+    _, after, _ = cli("models", "show", "--year", "2019-2020")  # carried on
+    for shown, present, absent in ((before, "VIET-TRI", "PHU-THO"), (after, "PHU-THO", "VIET-TRI")):
+        model_seven = shown.split("mô hình 7.")[1].split("mô hình 8.")[0]
+        assert f"PGD-{present}" in model_seven and f"PGD-{absent}" not in model_seven
+
+
+def test_models_assign_refuses_a_year_or_unit_not_in_the_plan(cli):
+    cli("plan", "load")
+    code, _, err = cli("models", "assign", "--year", "2021-2022", "--model", "7")
+    assert code == 2
+    assert "2021-2022 không phải là năm học của kế hoạch (2016-2017, 2017-2018" in err
+    code, _, err = cli("models", "assign", "--year", "2017-2018", "--model", "7", "PGD-X")
+    assert (code, err) == (2, "thidua: Không có đơn vị PGD-X có thể chọn chỉ đạo điểm.\n")
+    code, _, err = cli("models", "assign", "--year", "2017-2018", "--model", "9", "PGD-X")
+    assert "Kế hoạch không có mô hình 9 (các mô hình: 1, 2, 3, 4, 5, 6, 7, 8)." in err

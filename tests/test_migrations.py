@@ -97,3 +97,51 @@ async def test_a_plan_loaded_before_0007_keeps_its_dates_and_gains_its_period(
     # What it meant then: due by the end of the day written; awards of its whole years count.
     assert plan.deadline("phase1-report").last_day == date(2016, 10, 20)
     assert [str(day) for day in period.one()] == ["2016-01-01", "2020-12-31"]
+
+
+async def test_units_assigned_before_0008_are_the_plans_first_years_selection(
+    empty_database_url, clock
+):
+    from bot.db.database import Database
+    from bot.db.migrate import upgrade_async
+
+    await upgrade_async(empty_database_url, "0007")
+    database = Database(empty_database_url)
+    at = bindparam("at", type_=AwareDateTime)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO plans (id, code, title, start_year, end_year, source, loaded_at, "
+                "period_start, period_end) VALUES (1, '941', 'Kế hoạch', 2016, 2020, '{}', :at, "
+                "'2016-01-01', '2020-12-31')"
+            ).bindparams(at),
+            {"at": clock.now()},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO units (id, code, name, search_name, kind, active) VALUES "
+                "(1, 'A', 'A', 'a', 'school', true), (2, 'B', 'B', 'b', 'school', true)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO pilot_models (id, plan_id, number, name, name_en, steering, "
+                "steering_en) VALUES (1, 1, 1, 'M', 'M', 'P', 'P')"
+            )
+        )
+        await connection.execute(
+            text("INSERT INTO model_assignments (model_id, unit_id) VALUES (1, 1), (1, 2)")
+        )
+
+    await upgrade_async(empty_database_url)
+
+    async with database.engine.connect() as connection:
+        years = await connection.execute(
+            text("SELECT unit_id, school_year FROM model_assignments ORDER BY unit_id")
+        )
+        selections = await connection.execute(
+            text("SELECT model_id, school_year, made_by FROM model_selections")
+        )
+        assert [tuple(row) for row in years] == [(1, "2016-2017"), (2, "2016-2017")]
+        assert [tuple(row) for row in selections] == [(1, "2016-2017", "plan")]
+    await database.dispose()

@@ -21,6 +21,7 @@ from thidua.cli import (
     database,
     export,
     invites,
+    models,
     people,
     plan,
     reminders,
@@ -68,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="thidua", description="thidua-bot: emulation registration and reporting bot."
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    for group in (run, sandbox, database, plan, units, invites, people, reminders, awards, export):
+    for group in (
+        run,
+        sandbox,
+        database,
+        plan,
+        units,
+        models,
+        invites,
+        people,
+        reminders,
+        awards,
+        export,
+    ):
         group.add_commands(sub)
     return parser

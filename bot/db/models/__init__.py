@@ -25,9 +25,11 @@ from bot.db.models.people import (
 from bot.db.models.plan import (
     MODELS_AUDIENCE,
     OFFICE_AUDIENCE,
+    PLAN_DATA,
     AwardType,
     Deadline,
     ModelAssignment,
+    ModelSelection,
     PilotModel,
     Plan,
     Target,
@@ -45,6 +47,7 @@ from bot.db.models.reporting import (
 __all__ = [
     "MODELS_AUDIENCE",
     "OFFICE_AUDIENCE",
+    "PLAN_DATA",
     "Attachment",
     "AuditEntry",
     "Award",
@@ -60,6 +63,7 @@ __all__ = [
     "InviteCode",
     "InviteFailure",
     "ModelAssignment",
+    "ModelSelection",
     "OfficeDraft",
     "OutboxMessage",
     "OutboxStatus",

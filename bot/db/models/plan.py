@@ -12,6 +12,7 @@ from bot.db.models.base import Base
 
 MODELS_AUDIENCE = "models"  # Deadline.audience of the pilot models' deadlines
 OFFICE_AUDIENCE = "office"  # ... and of what the Sở's office itself reports
+PLAN_DATA = "plan"  # ModelSelection.made_by of the selection the plan file makes
 
 
 class Plan(Base):
@@ -29,6 +30,14 @@ class Plan(Base):
     # Deferred: about 20 KB of JSON that no conversation step needs.
     source: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     loaded_at: Mapped[datetime]
+    # When the office last changed a year's selection of pilot units: with loaded_at, the key
+    # under which a process may keep what it read of the models.
+    selections_changed_at: Mapped[datetime | None]
+
+    @property
+    def school_years(self) -> list[str]:
+        """ "2016-2017" … "2019-2020" for a 2016–2020 plan."""
+        return [f"{year}-{year + 1}" for year in range(self.start_year, self.end_year)]
 
 
 class AwardType(Base):
@@ -58,13 +67,31 @@ class PilotModel(Base):
     steering_en: Mapped[str] = mapped_column(String(255))
 
 
+class ModelSelection(Base):
+    """That the units of a model were selected for a school year, by whom and when. A year
+    without one keeps the latest earlier year's selection: the plan's units are the first
+    year's, and the office changes a year's when it decides to."""
+
+    __tablename__ = "model_selections"
+    __table_args__ = (UniqueConstraint("model_id", "school_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("pilot_models.id"), index=True)
+    school_year: Mapped[str] = mapped_column(String(16))
+    made_at: Mapped[datetime]
+    made_by: Mapped[str] = mapped_column(String(128))  # PLAN_DATA: as the plan file says
+
+
 class ModelAssignment(Base):
+    """A unit steered as a pilot of a model in a school year."""
+
     __tablename__ = "model_assignments"
-    __table_args__ = (UniqueConstraint("model_id", "unit_id"),)
+    __table_args__ = (UniqueConstraint("model_id", "unit_id", "school_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[int] = mapped_column(ForeignKey("pilot_models.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    school_year: Mapped[str] = mapped_column(String(16))
 
 
 class Target(Base):

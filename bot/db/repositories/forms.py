@@ -30,8 +30,10 @@ class DraftRow:
     active: bool
     updated_at: datetime
     due_at: datetime
+    school_year: str
     plan_id: int
     plan_loaded_at: datetime
+    plan_selections_changed_at: datetime | None
 
 
 class FormRepository:
@@ -96,8 +98,10 @@ _WITH_DEADLINE = (
     select(
         *(_drafts.c[name] for name in DraftRow.__dataclass_fields__ if name in _drafts.c),
         _deadlines.c.due_at,
+        _deadlines.c.school_year,
         _deadlines.c.plan_id,
         _plans.c.loaded_at.label("plan_loaded_at"),
+        _plans.c.selections_changed_at.label("plan_selections_changed_at"),
     )
     .join(_deadlines, _deadlines.c.id == _drafts.c.deadline_id)
     .join(_plans, _plans.c.id == _deadlines.c.plan_id)

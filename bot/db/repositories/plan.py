@@ -3,7 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, exists, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -11,6 +20,7 @@ from bot.db.models import (
     AwardType,
     Deadline,
     ModelAssignment,
+    ModelSelection,
     PilotModel,
     Plan,
     Submission,
@@ -40,16 +50,39 @@ class PlanRepository:
         rows = await self.session.scalars(select(model).where(model.plan_id == plan.id))
         return {getattr(row, key): row for row in rows}
 
-    async def replace_assignments(self, model: PilotModel, unit_ids: Iterable[int]) -> None:
+    async def selection(self, model: PilotModel, school_year: str) -> ModelSelection | None:
+        """The year's own selection of the model's units, if one was made for that year."""
+        return await self.session.scalar(
+            select(ModelSelection).where(
+                ModelSelection.model_id == model.id, ModelSelection.school_year == school_year
+            )
+        )
+
+    async def selected_unit_ids(self, model: PilotModel, school_year: str) -> set[int]:
+        """The model's units in force in the school year (its own selection or the last one
+        before it)."""
+        query = select(ModelAssignment.unit_id).where(
+            ModelAssignment.model_id == model.id, in_selection(school_year)
+        )
+        return set(await self.session.scalars(query))
+
+    async def replace_assignments(
+        self, model: PilotModel, school_year: str, unit_ids: Iterable[int]
+    ) -> None:
         current = await self.session.scalars(
-            select(ModelAssignment).where(ModelAssignment.model_id == model.id)
+            select(ModelAssignment).where(
+                ModelAssignment.model_id == model.id, ModelAssignment.school_year == school_year
+            )
         )
         for assignment in current:
             await self.session.delete(assignment)
         # The unit of work inserts before it deletes: without this flush, a unit kept in the
         # model would clash with its own old row.
         await self.session.flush()
-        self.session.add_all(ModelAssignment(model_id=model.id, unit_id=uid) for uid in unit_ids)
+        self.session.add_all(
+            ModelAssignment(model_id=model.id, unit_id=uid, school_year=school_year)
+            for uid in unit_ids
+        )
         await self.session.flush()
 
     async def deadlines(self, plan: Plan) -> list[Deadline]:
@@ -73,7 +106,12 @@ class PlanRepository:
         answers: dict[tuple, bool] = {}
         owed = []
         for deadline in deadlines:
-            audience = (deadline.plan_id, deadline.audience, tuple(deadline.audience_models or ()))
+            audience = (
+                deadline.plan_id,
+                deadline.audience,
+                tuple(deadline.audience_models or ()),
+                deadline.school_year if deadline.for_models else None,
+            )
             if audience not in answers:
                 member = _membership_query(audience, deadline)
                 answers[audience] = bool(await self.session.scalar(member, {"unit_id": unit.id}))
@@ -139,11 +177,22 @@ def audience_query(deadline: Deadline) -> Select[tuple[int]]:
     query = (
         select(ModelAssignment.unit_id)
         .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
-        .where(PilotModel.plan_id == deadline.plan_id)
+        .where(PilotModel.plan_id == deadline.plan_id, in_selection(deadline.school_year))
     )
     if deadline.audience_models:
         query = query.where(PilotModel.number.in_(deadline.audience_models))
     return query
+
+
+def in_selection(school_year: str | BindParameter[str] | None) -> ColumnElement[bool]:
+    """Whether a model assignment is in the selection in force in the school year: that
+    year's own, or the latest earlier year's (None: the latest selection made)."""
+    in_force = select(func.max(ModelSelection.school_year)).where(
+        ModelSelection.model_id == ModelAssignment.model_id
+    )
+    if school_year is not None:
+        in_force = in_force.where(ModelSelection.school_year <= school_year)
+    return ModelAssignment.school_year == in_force.correlate(ModelAssignment).scalar_subquery()
 
 
 def done_query(deadline: Deadline) -> Select[tuple[int]]:

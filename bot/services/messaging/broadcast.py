@@ -33,6 +33,7 @@ from bot.db.models import (
     RoleGrant,
     Unit,
 )
+from bot.db.repositories.plan import in_selection
 from bot.events import Reply
 from bot.i18n import N_, Translator
 from bot.services.messaging.outbox import enqueue
@@ -150,7 +151,10 @@ async def _units(session: AsyncSession, audience: Audience) -> Select:
         office = int(audience.ref)
         return units.where((Unit.parent_id == office) | (Unit.id == office))
     if audience.kind == "model":
-        return select(ModelAssignment.unit_id).where(ModelAssignment.model_id == int(audience.ref))
+        # The units as the office last selected them, for the coming year if already chosen.
+        return select(ModelAssignment.unit_id).where(
+            ModelAssignment.model_id == int(audience.ref), in_selection(None)
+        )
     if audience.kind == "missing":
         return owing_query(await session.get(Deadline, int(audience.ref)))
     return units

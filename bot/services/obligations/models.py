@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Deadline, ModelAssignment, PilotModel, Unit
-from bot.services.obligations.deadlines import plan_deadlines
+from bot.db.repositories.plan import in_selection
+from bot.services.obligations.deadlines import plan_deadlines, school_year_of
 from bot.services.obligations.owing import models_owed
 from bot.services.setup.plan_store import pilot_models
 
@@ -23,6 +25,8 @@ class ModelUnits:
 
 @dataclass(frozen=True)
 class ModelsStatus:
+    # The school year whose selection of units is shown: the deadline's, else today's.
+    school_year: str
     # The models' deadline the status is for: the next one, or the last once all have passed.
     deadline: Deadline | None
     models: list[ModelUnits]
@@ -30,13 +34,16 @@ class ModelsStatus:
     owed: set[tuple[int, int]]
 
 
-async def models_status(session: AsyncSession, now: datetime) -> ModelsStatus:
+async def models_status(session: AsyncSession, now: datetime, zone: ZoneInfo) -> ModelsStatus:
     deadline = _nearest([d for d in await plan_deadlines(session) if d.for_models], now)
     owed = await models_owed(session, deadline) if deadline is not None else {}
+    year = deadline.school_year if deadline else school_year_of(now.astimezone(zone).date())
     models = [
-        ModelUnits(model, await _units(session, model)) for model in await pilot_models(session)
+        ModelUnits(model, await model_units(session, model, year))
+        for model in await pilot_models(session)
     ]
-    return ModelsStatus(deadline, models, {(u, n) for u, numbers in owed.items() for n in numbers})
+    owed_pairs = {(u, n) for u, numbers in owed.items() for n in numbers}
+    return ModelsStatus(year, deadline, models, owed_pairs)
 
 
 def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:
@@ -44,11 +51,12 @@ def _nearest(deadlines: list[Deadline], now: datetime) -> Deadline | None:
     return upcoming[0] if upcoming else (deadlines[-1] if deadlines else None)
 
 
-async def _units(session: AsyncSession, model: PilotModel) -> list[Unit]:
+async def model_units(session: AsyncSession, model: PilotModel, school_year: str) -> list[Unit]:
+    """The model's units selected for the school year, by name."""
     units = await session.scalars(
         select(Unit)
         .join(ModelAssignment, ModelAssignment.unit_id == Unit.id)
-        .where(ModelAssignment.model_id == model.id)
+        .where(ModelAssignment.model_id == model.id, in_selection(school_year))
         .order_by(Unit.name)
     )
     return list(units)

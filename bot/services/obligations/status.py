@@ -19,7 +19,7 @@ from bot.db.models import (
     SubmissionStatus,
     Unit,
 )
-from bot.db.repositories.plan import audience_query
+from bot.db.repositories.plan import audience_query, in_selection
 from bot.services.obligations.owing import models_owed
 
 
@@ -102,7 +102,11 @@ def _units(deadline: Deadline, scope: Scope):
         in_model = (
             select(ModelAssignment.unit_id)
             .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
-            .where(PilotModel.number == scope.model, PilotModel.plan_id == deadline.plan_id)
+            .where(
+                PilotModel.number == scope.model,
+                PilotModel.plan_id == deadline.plan_id,
+                in_selection(deadline.school_year),
+            )
         )
         query = query.where(Unit.id.in_(in_model))
     return query

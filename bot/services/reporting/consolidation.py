@@ -22,7 +22,7 @@ from bot.db.models import (
     SubmissionVersion,
     Unit,
 )
-from bot.db.repositories.plan import DONE_STATUSES
+from bot.db.repositories.plan import DONE_STATUSES, in_selection
 from bot.forms.catalog import LONG
 from bot.i18n import N_, Translator
 
@@ -91,7 +91,9 @@ async def _model_shares(session: AsyncSession, t: Translator, source: Deadline) 
     )
     lines = []
     for model in models:
-        units = select(ModelAssignment.unit_id).where(ModelAssignment.model_id == model.id)
+        units = select(ModelAssignment.unit_id).where(
+            ModelAssignment.model_id == model.id, in_selection(source.school_year)
+        )
         reported = (
             select(Submission.unit_id)
             .join(SubmissionModel, SubmissionModel.submission_id == Submission.id)

@@ -29,6 +29,7 @@ from bot.db.models import (
 )
 from bot.db.repositories import FormRepository
 from bot.db.repositories.forms import DraftRow
+from bot.db.repositories.plan import in_selection
 from bot.forms.catalog import ANY_AWARD, AWARD_SOURCES, UNIT_MODELS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Choice
@@ -78,7 +79,8 @@ class FormSession:
 
 
 # Per plan load (reloading the plan changes the key): award labels per language, and a unit's
-# pilot models per language. Read on every form step, and they change only with the plan.
+# pilot models in a school year per language, also per change of the office's selections.
+# Read on every form step, and they change only with the plan or a selection.
 _award_labels_kept: dict[tuple, dict[str, str]] = {}
 _unit_models_kept: dict[tuple, list[Choice]] = {}
 PLAN_CHOICES_KEPT = 4096
@@ -88,30 +90,42 @@ async def form_env(
     session: AsyncSession, t: Translator, unit_id: int, deadline: Deadline
 ) -> FormEnv:
     plan = await session.get(Plan, deadline.plan_id)
-    return await _unit_env(session, t, unit_id, (plan.id, plan.loaded_at), deadline.due_at)
+    plan_key = _PlanKey(plan.id, plan.loaded_at, plan.selections_changed_at)
+    return await _unit_env(session, t, unit_id, plan_key, deadline.school_year, deadline.due_at)
 
 
 async def draft_env(session: AsyncSession, t: Translator, draft: DraftRow) -> FormEnv:
     """The environment of a step of a draft read as a row: its plan is in the row."""
-    plan_key = (draft.plan_id, draft.plan_loaded_at)
-    return await _unit_env(session, t, draft.unit_id, plan_key, draft.due_at)
+    plan_key = _PlanKey(draft.plan_id, draft.plan_loaded_at, draft.plan_selections_changed_at)
+    return await _unit_env(session, t, draft.unit_id, plan_key, draft.school_year, draft.due_at)
+
+
+@dataclass(frozen=True)
+class _PlanKey:
+    plan_id: int
+    loaded_at: datetime
+    selections_changed_at: datetime | None
 
 
 async def _unit_env(
     session: AsyncSession,
     t: Translator,
     unit_id: int,
-    plan_key: tuple[int, datetime],
+    plan: _PlanKey,
+    school_year: str,
     due_at: datetime,
 ) -> FormEnv:
     english = t.locale == "en"
-    awards_key, models_key = (*plan_key, english), (*plan_key, unit_id, english)
+    awards_key = (plan.plan_id, plan.loaded_at, english)
+    models_key = (plan, unit_id, school_year, english)
     if awards_key not in _award_labels_kept:
-        _award_labels_kept[awards_key] = await _award_labels(session, plan_key[0], english)
+        _award_labels_kept[awards_key] = await _award_labels(session, plan.plan_id, english)
     if models_key not in _unit_models_kept:
         if len(_unit_models_kept) >= PLAN_CHOICES_KEPT:
             _unit_models_kept.clear()
-        _unit_models_kept[models_key] = await _unit_models(session, plan_key[0], unit_id, english)
+        _unit_models_kept[models_key] = await _unit_models(
+            session, plan.plan_id, unit_id, school_year, english
+        )
     awards, models = _award_labels_kept[awards_key], _unit_models_kept[models_key]
     return FormEnv(t=t, awards=awards, models=models, due_at=due_at)
 
@@ -135,15 +149,17 @@ _UNIT_MODELS = (
     .where(
         ModelAssignment.unit_id == bindparam("unit_id"),
         PilotModel.plan_id == bindparam("plan_id"),
+        in_selection(bindparam("school_year")),
     )
     .order_by(PilotModel.number)
 )
 
 
 async def _unit_models(
-    session: AsyncSession, plan_id: int, unit_id: int, english: bool
+    session: AsyncSession, plan_id: int, unit_id: int, school_year: str, english: bool
 ) -> list[Choice]:
-    models = await session.execute(_UNIT_MODELS, {"unit_id": unit_id, "plan_id": plan_id})
+    parameters = {"unit_id": unit_id, "plan_id": plan_id, "school_year": school_year}
+    models = await session.execute(_UNIT_MODELS, parameters)
     return [Choice(str(number), name_en if english else name) for number, name, name_en in models]
 
 

@@ -6,6 +6,7 @@ edited plan file must not orphan them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import plan as plan_schema
 from bot.clock import Clock
 from bot.db import audit
-from bot.db.models import AwardType, Deadline, PilotModel, Plan, Target
+from bot.db.models import (
+    PLAN_DATA,
+    AwardType,
+    Deadline,
+    ModelSelection,
+    PilotModel,
+    Plan,
+    Target,
+)
 from bot.db.repositories import PlanRepository, UnitRepository
 
 
@@ -56,7 +65,7 @@ async def store_plan(
     units = await _store_units(session, plan)
     record = await _plan_record(session, plan, now)
     award_types = await _store_award_types(session, record, plan)
-    await _store_models(session, record, plan, units)
+    await _store_models(session, record, plan, units, now)
     await _store_targets(session, record, plan, award_types)
     await _store_deadlines(session, record, plan)
     await audit.record(
@@ -127,17 +136,30 @@ async def _store_award_types(
 
 
 async def _store_models(
-    session: AsyncSession, record: Plan, plan: plan_schema.Plan, units: dict[str, int]
+    session: AsyncSession,
+    record: Plan,
+    plan: plan_schema.Plan,
+    units: dict[str, int],
+    now: datetime,
 ) -> None:
+    """The plan file's units of each model are its first school year's selection; once the
+    office has changed that year's selection, reloading the file keeps the office's."""
     repo = PlanRepository(session)
     existing = await repo.keyed(PilotModel, record, "number")
+    first_year = record.school_years[0]
     for spec in plan.models:
         row = existing.get(spec.number) or PilotModel(plan_id=record.id, number=spec.number)
         row.name, row.name_en = spec.name, spec.name_en
         row.steering, row.steering_en = spec.steering, spec.steering_en
         session.add(row)
         await session.flush()
-        await repo.replace_assignments(row, (units[code] for code in spec.units))
+        selection = await repo.selection(row, first_year)
+        if selection is None:
+            selection = ModelSelection(model_id=row.id, school_year=first_year, made_by=PLAN_DATA)
+            session.add(selection)
+        if selection.made_by == PLAN_DATA:
+            selection.made_at = now
+            await repo.replace_assignments(row, first_year, (units[c] for c in spec.units))
 
 
 async def _store_targets(
