@@ -36,6 +36,7 @@ MATRIX = [
     ("/export", WRITE),
     ("/broadcast", WRITE),
     ("/broadcasts", WRITE),
+    ("/pilots", WRITE),
     ("button st:{deadline}:0:", STATUS),
     ("button stf:{deadline}:m", READ),  # filters are for the whole sector
     ("button progress", READ),
@@ -51,6 +52,10 @@ MATRIX = [
     ("button aw:{draft}:0:option0", WRITE),  # the office clerk's own award draft
     ("button broadcast", WRITE),
     ("button broadcasts", WRITE),
+    ("button pil:2016-2017", WRITE),
+    ("button pil:2016-2017:6:all:0", WRITE),
+    ("button pila:2016-2017:6", WRITE),
+    ("button pilt:2016-2017:6:all:0:{unit}", WRITE),
     ("button bcl:district", WRITE),
     ("button bca:council", WRITE),  # replaces the clerk's award draft with an announcement
     ("button bcx:{draft}", WRITE),  # and drops it
