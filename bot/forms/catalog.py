@@ -228,7 +228,7 @@ MODEL_REVIEW_SUMMARY = FormDefinition(
 
 ANNUAL_REPORT = FormDefinition(
     code="annual_report",
-    version=1,
+    version=2,
     title=N_("Annual report on the plan"),
     fields=(
         Text(
@@ -236,6 +236,7 @@ ANNUAL_REPORT = FormDefinition(
         ),
         Text(key="models_built", label=N_("Models and new exemplars built"), max_length=LONG),
         Integer(key="new_exemplars", label=N_("Number of new exemplars"), maximum=1000),
+        _exemplars("exemplars", N_("The new exemplars, one by one")),
         Group(
             key="awards",
             label=N_("Awards received this school year"),
@@ -292,6 +293,13 @@ FORMS = {
         ANNUAL_REPORT,
         NOMINATIONS,
     )
+}
+# The table of each form that names exemplars: what the register of exemplars takes in.
+EXEMPLAR_TABLES = {
+    "phase1_report": "exemplars",
+    "model_report": "selected",
+    "annual_report": "exemplars",
+    "nominations": "nominees",
 }
 # The plan's 2018-2019 summary of the models asks what the first review asked.
 FORMS["model_summary"] = MODEL_REVIEW

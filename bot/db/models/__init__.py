@@ -13,6 +13,7 @@ from bot.db.models.base import (
     Role,
     SubmissionStatus,
 )
+from bot.db.models.exemplars import Exemplar, ExemplarEvent, ExemplarMatch, ExemplarStage
 from bot.db.models.messaging import Broadcast, ChatOptions, OutboxMessage
 from bot.db.models.people import (
     ChannelIdentity,
@@ -59,6 +60,10 @@ __all__ = [
     "ChannelIdentity",
     "ChatOptions",
     "Deadline",
+    "Exemplar",
+    "ExemplarEvent",
+    "ExemplarMatch",
+    "ExemplarStage",
     "FormDraft",
     "InviteCode",
     "InviteFailure",

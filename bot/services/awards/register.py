@@ -30,6 +30,7 @@ from bot.db.models import Award, AwardType, Plan, Unit
 from bot.db.repositories import PlanRepository
 from bot.forms.office import AWARD_CLASSES
 from bot.i18n import Translator
+from bot.services.exemplars import changes as exemplar_changes
 
 COLLECTIVE, INDIVIDUAL, BOTH = "collective", "individual", "both"  # AwardType.kind
 MAX_RECIPIENT_LENGTH, MAX_DECISION_NUMBER_LENGTH = 255, 64  # the awards table's columns
@@ -147,6 +148,7 @@ async def record_award(
         decision_date=entry.decision_date.isoformat(),
         award_class=entry.award_class,
     )
+    await exemplar_changes.honour(session, award, actor, award.recorded_at)
     return award, True
 
 

@@ -21,6 +21,7 @@ from bot.db import audit
 from bot.db.models import (
     Attachment,
     Deadline,
+    ExemplarMatch,
     FormDraft,
     Person,
     PilotModel,
@@ -31,6 +32,7 @@ from bot.db.models import (
 )
 from bot.db.repositories import FormRepository
 from bot.i18n import N_
+from bot.services.exemplars import intake
 from bot.services.obligations.owing import models_owed
 
 MODELS_ANSWER = "models"  # the models' forms ask which models the report covers
@@ -65,6 +67,8 @@ class Receipt:
     at: datetime
     deadline: Deadline
     models_owed: tuple[int, ...] = ()  # pilot models the unit still owes this report for
+    # Exemplars just reported that may be earlier ones: the unit is asked.
+    questions: tuple[ExemplarMatch, ...] = ()
 
 
 async def editable(
@@ -123,12 +127,14 @@ async def submit(
     session.add(version)
     await session.flush()
     await _cover_models(session, submission, deadline, draft.answers)
+    actor = audit.person_actor(person.id)
+    questions = await intake.take_in(session, submission, deadline, draft.answers, actor, now)
     _keep_attachments(session, draft, version, person, now)
     await session.delete(draft)
     await audit.record(
         session,
         at=now,
-        actor=audit.person_actor(person.id),
+        actor=actor,
         action="submission.save",
         subject=f"submission:{submission.id}",
         version=submission.version,
@@ -136,7 +142,8 @@ async def submit(
         changed=sorted(version.changed_fields),
     )
     owed = await models_owed(session, deadline, submission.unit_id)
-    return Receipt(submission, version, now, deadline, tuple(owed.get(submission.unit_id, ())))
+    owed_models = tuple(owed.get(submission.unit_id, ()))
+    return Receipt(submission, version, now, deadline, owed_models, tuple(questions))
 
 
 async def _first(

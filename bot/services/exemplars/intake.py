@@ -1,0 +1,221 @@
+"""A saved report's exemplars into the register: each row becomes, or is matched to, a record.
+
+The same exemplar in a later report is the unit's record with the same name once accents and
+case are set aside. A name that is only close to one (a typo, a longer form) becomes a record
+of its own and the unit is asked whether it is the earlier one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Deadline,
+    Exemplar,
+    ExemplarEvent,
+    ExemplarMatch,
+    ExemplarStage,
+    Submission,
+    SubmissionModel,
+)
+from bot.forms.catalog import EXEMPLAR_TABLES
+from bot.services.exemplars.changes import advance
+from bot.text import fold
+
+REPORTED = "reported"
+# Names this alike (difflib's ratio, accents and case set aside) may well be the same exemplar.
+CLOSE_ENOUGH = 0.8
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Row:
+    """An exemplar as a report names it."""
+
+    name: str
+    collective: bool
+    field: str | None
+    details: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return fold(self.name)
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> Row | None:
+        name = str(item.get("name") or "").strip()
+        if not name:
+            return None
+        details = {k: item[k] for k in ("achievements", "proposed_award") if item.get(k)}
+        field = str(item.get("field") or "").strip() or None
+        return cls(name, item.get("kind") != "individual", field, details)
+
+
+def rows_of(form_code: str, answers: dict[str, Any]) -> list[Row]:
+    """The exemplars a form's answers name (none for a form without such a table)."""
+    table = EXEMPLAR_TABLES.get(form_code)
+    items = answers.get(table) if table else None
+    rows = (Row.of(item) for item in items or () if isinstance(item, dict))
+    return [row for row in rows if row is not None]
+
+
+async def take_in(
+    session: AsyncSession,
+    submission: Submission,
+    deadline: Deadline,
+    answers: dict[str, Any],
+    actor: str,
+    now: datetime,
+) -> list[ExemplarMatch]:
+    """Records for the rows of a saved version; returns the questions to ask the unit."""
+    rows = rows_of(deadline.form_code, answers)
+    if not rows:
+        return []
+    known = await _live_records(session, submission.unit_id)
+    seen = await _reported_in(session, submission.id)
+    model_id = await _single_model(session, submission, deadline)
+    questions = []
+    for row in rows:
+        record = _same(row, known)
+        if record is None:
+            record = _new(row, submission, model_id, now)
+            session.add(record)
+            await session.flush()
+            question = _question(record, row, known, now)
+            if question is not None:
+                session.add(question)
+                questions.append(question)
+            known.append(record)
+        if record.id not in seen:
+            _reported(session, record, row, submission, deadline, actor, now)
+            seen.add(record.id)
+        _fill_in(record, row, model_id, deadline, actor, now, session)
+    await session.flush()
+    return questions
+
+
+async def _live_records(session: AsyncSession, unit_id: int) -> list[Exemplar]:
+    found = await session.scalars(
+        select(Exemplar)
+        .where(
+            Exemplar.unit_id == unit_id,
+            Exemplar.merged_into_id.is_(None),
+            Exemplar.retired_at.is_(None),
+        )
+        .order_by(Exemplar.id)
+    )
+    return list(found)
+
+
+async def _reported_in(session: AsyncSession, submission_id: int) -> set[int]:
+    """Records an earlier version of this very report already named: a resave adds no line."""
+    ids = await session.scalars(
+        select(ExemplarEvent.exemplar_id).where(
+            ExemplarEvent.submission_id == submission_id, ExemplarEvent.kind == REPORTED
+        )
+    )
+    return set(ids)
+
+
+async def _single_model(
+    session: AsyncSession, submission: Submission, deadline: Deadline
+) -> int | None:
+    """The pilot model a models' report is about, when it covers exactly one."""
+    if not deadline.for_models:
+        return None
+    models = list(
+        await session.scalars(
+            select(SubmissionModel.model_id).where(SubmissionModel.submission_id == submission.id)
+        )
+    )
+    return models[0] if len(models) == 1 else None
+
+
+def _same(row: Row, known: list[Exemplar]) -> Exemplar | None:
+    return next(
+        (r for r in known if r.search_name == row.key and r.collective == row.collective), None
+    )
+
+
+def _new(row: Row, submission: Submission, model_id: int | None, now: datetime) -> Exemplar:
+    return Exemplar(
+        unit_id=submission.unit_id,
+        name=row.name,
+        search_name=row.key,
+        collective=row.collective,
+        field=row.field,
+        model_id=model_id,
+        stage=ExemplarStage.FOUND,
+        first_submission_id=submission.id,
+        first_reported_at=now,
+        updated_at=now,
+    )
+
+
+def _question(
+    record: Exemplar, row: Row, known: list[Exemplar], now: datetime
+) -> ExemplarMatch | None:
+    scored = [(likeness(row.key, other.search_name), other) for other in known]
+    scored = [(score, other) for score, other in scored if score >= CLOSE_ENOUGH]
+    if not scored:
+        return None
+    candidate = max(scored, key=lambda pair: pair[0])[1]
+    return ExemplarMatch(
+        exemplar_id=record.id, candidate_id=candidate.id, asked_at=now, answered_at=None
+    )
+
+
+def likeness(one: str, other: str) -> float:
+    """How alike two folded names are, 0 to 1; a name whose words are all in the other (of
+    two words or more) counts as alike: "to toan" and "to toan tin"."""
+    words, other_words = set(_WORDS.findall(one)), set(_WORDS.findall(other))
+    smaller = min(words, other_words, key=len)
+    if len(smaller) >= 2 and (words <= other_words or other_words <= words):
+        return 1.0
+    return SequenceMatcher(None, one, other).ratio()
+
+
+def _reported(
+    session: AsyncSession,
+    record: Exemplar,
+    row: Row,
+    submission: Submission,
+    deadline: Deadline,
+    actor: str,
+    now: datetime,
+) -> None:
+    details = {"deadline": deadline.code, "form": deadline.form_code, "name": row.name}
+    session.add(
+        ExemplarEvent(
+            exemplar_id=record.id,
+            kind=REPORTED,
+            at=now,
+            actor=actor,
+            submission_id=submission.id,
+            details=details | row.details,
+        )
+    )
+
+
+def _fill_in(
+    record: Exemplar,
+    row: Row,
+    model_id: int | None,
+    deadline: Deadline,
+    actor: str,
+    now: datetime,
+    session: AsyncSession,
+) -> None:
+    """What a later report adds: the field or model left out before; a models' report means
+    the exemplar is fostered in a pilot model."""
+    record.field = record.field or row.field
+    record.model_id = record.model_id or model_id
+    if deadline.for_models:
+        advance(session, record, ExemplarStage.FOSTERED, actor, now)
