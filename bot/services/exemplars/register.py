@@ -53,6 +53,21 @@ async def scope_of(session: AsyncSession, roles: set[Role], unit: Unit | None) -
 
 
 @dataclass(frozen=True)
+class Powers:
+    """What a person may do to one record they see."""
+
+    edit: bool  # rename, merge, retire, answer its questions: the record's own unit
+    check: bool  # change its stage: the office
+    note: bool  # add a note to it: the office
+
+
+def powers_over(record: Exemplar, roles: set[Role], unit: Unit | None) -> Powers:
+    own = unit is not None and record.unit_id == unit.id and bool(roles & {Role.HEAD, Role.MEMBER})
+    office = Role.OFFICE in roles
+    return Powers(edit=own, check=office, note=office)
+
+
+@dataclass(frozen=True)
 class Counts:
     total: int
     by_stage: Counter
