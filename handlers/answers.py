@@ -9,13 +9,15 @@ from bot.services.awards import recording
 from bot.services.messaging.broadcast import COMPOSITION
 from bot.services.reporting import office_drafts
 from bot.services.reporting.review import RETURN
-from handlers import awards, broadcast, forms, review
+from handlers import awards, broadcast, exemplar_edits, forms, review
+from handlers.common import not_understood
 
 # What an office draft of each kind does with what the clerk types.
 OFFICE_INPUTS = {
     recording.AWARD_KIND: awards.typed,
     RETURN: review.reason_typed,
     COMPOSITION: broadcast.message_given,
+    **exemplar_edits.TYPED_INPUTS,
 }
 
 
@@ -29,4 +31,16 @@ async def answer(event: Incoming, ctx: Context) -> Outcome:
             return await OFFICE_INPUTS[draft.kind](draft, event, ctx)
         if event.file is not None:
             return await awards.spreadsheet(event, ctx)
-    return await forms.continue_or_not_understood(event, ctx)
+    answered = await forms.continue_form(event, ctx)
+    if answered is None:
+        # Not a form's answer: what a unit was asked to type about one of its exemplars.
+        answered = await _exemplar_input(event, ctx)
+    return answered or await not_understood(event, ctx)
+
+
+async def _exemplar_input(event: Incoming, ctx: Context) -> Outcome | None:
+    draft = await office_drafts.current(ctx.session, ctx.person_id)
+    if draft is None or not draft.active or draft.kind not in exemplar_edits.TYPED_INPUTS:
+        return None
+    await ctx.load()
+    return await exemplar_edits.typed(draft, event, ctx)

@@ -25,6 +25,7 @@ MENU = (
     MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
     MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
+    MenuItem("exemplars", N_("🌟 Exemplars"), SECTOR_ROLES | UNIT_ROLES),
     MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
     MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
     MenuItem("awards", N_("🏅 Record awards"), OFFICE_ONLY),

@@ -13,7 +13,8 @@ from bot.services.obligations.deadlines import owed_deadline, school_year_of, un
 from bot.services.reporting import drafts
 from bot.services.reporting.drafts import DraftRow, FormSession
 from bot.services.reporting.submissions import Receipt, SubmitRefused, submit_draft
-from handlers.common import menu_reply, not_understood, refused
+from handlers.common import menu_reply, refused
+from handlers.exemplars import receipt_questions
 
 REGISTRATION = "registration"
 SUMMARY_WIDTH = 60
@@ -112,11 +113,11 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
     return await _advance(opened, opened.flow.press(parts[3], int(parts[2])), ctx)
 
 
-async def continue_or_not_understood(event: Incoming, ctx: Context) -> Outcome:
-    """Free text or a file: an answer to the form in progress, if there is one."""
+async def continue_form(event: Incoming, ctx: Context) -> Outcome | None:
+    """Free text or a file: an answer to the form in progress; None if there is none."""
     draft = await drafts.active_draft(ctx.session, ctx.person_id)
     if draft is None or not _own(draft, ctx):
-        return await not_understood(event, ctx)
+        return None
     opened = await drafts.resume_row(ctx.session, ctx.t, draft)
     return await _advance(opened, opened.flow.give(event.text, event.file), ctx)
 
@@ -145,7 +146,8 @@ async def _submit(opened: FormSession, ctx: Context) -> Outcome:
         receipt = await submit_draft(ctx.session, ctx.clock, opened.draft.id, ctx.person)
     except SubmitRefused as refusal:
         return _refused(refusal, ctx)
-    return Outcome([menu_reply(ctx, _receipt(receipt, opened, ctx))])
+    questions = await receipt_questions(receipt.questions, ctx)
+    return Outcome([menu_reply(ctx, _receipt(receipt, opened, ctx)), *questions])
 
 
 # ---- what is shown -----------------------------------------------------------------------------

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.models import Attachment, Deadline, OfficeDraft, Role, Submission, Unit
+from bot.db.models import (
+    Attachment,
+    Deadline,
+    Exemplar,
+    OfficeDraft,
+    Role,
+    Submission,
+    Unit,
+)
 from tests.helpers import Person, fill_in, issue_code, open_deadline
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
@@ -22,6 +30,8 @@ ROLES = {
 READ = {"office", "council"}
 WRITE = {"office"}
 STATUS = READ | {"district head"}  # a district office sees its own schools
+EVERYONE = set(ROLES)
+OWN_UNIT = {"head", "member"}
 REFUSALS = ("không tồn tại hoặc không dành cho bạn", "Nút này không còn hiệu lực")
 
 # (what is sent, who is served); {sub}, {file}, {unit}, {deadline}, {draft} are filled in.
@@ -37,6 +47,7 @@ MATRIX = [
     ("/broadcast", WRITE),
     ("/broadcasts", WRITE),
     ("/pilots", WRITE),
+    ("/exemplars", EVERYONE),  # each their own scope
     ("button st:{deadline}:0:", STATUS),
     ("button stf:{deadline}:m", READ),  # filters are for the whole sector
     ("button progress", READ),
@@ -59,6 +70,13 @@ MATRIX = [
     ("button bcl:district", WRITE),
     ("button bca:council", WRITE),  # replaces the clerk's award draft with an announcement
     ("button bcx:{draft}", WRITE),  # and drops it
+    ("button exemplars", EVERYONE),
+    ("button ex:0:", EVERYONE),
+    ("button exr:{exemplar}", OWN_UNIT | READ),  # the school is not the district's
+    ("button exm:{exemplar}", OWN_UNIT),
+    ("button exe:{exemplar}:rename", OWN_UNIT),
+    ("button exn:{exemplar}", WRITE),
+    ("button exs:{exemplar}:fostered", WRITE),
     ("button rvr:{sub}:1", WRITE),
     ("button rva:{sub}:1", WRITE),
 ]
@@ -83,13 +101,14 @@ async def ids(app) -> dict[str, int]:
                 select(Deadline.id).where(Deadline.code == "phase1-report")
             ),
             "draft": await session.scalar(select(OfficeDraft.id)) or 0,
+            "exemplar": await session.scalar(select(Exemplar.id)),
         }
 
 
 async def test_every_office_and_council_feature_serves_exactly_its_roles(app, clock):
     everyone = await people(app, clock)
     await open_deadline(app, everyone["head"], "phase1_report")
-    await fill_in(everyone["head"])  # something to review, with a file
+    await fill_in(everyone["head"])  # something to review, with a file and an exemplar
     wrong = []
     for sent, served in MATRIX:
         for name in sorted(everyone, key=lambda n: n == "office"):  # the office acts last

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Award, Exemplar, ExemplarEvent, ExemplarMatch, ExemplarStage
+from bot.i18n import N_
 from bot.text import fold
 
 RENAMED, MERGED, RETIRED, STAGE, NOTE = "renamed", "merged", "retired", "stage", "note"
@@ -35,13 +36,13 @@ def _event(
     now: datetime,
     note: str | None = None,
     **details: object,
-) -> None:
-    session.add(
-        ExemplarEvent(
-            exemplar_id=record.id, kind=kind, at=now, actor=actor, details=details, note=note
-        )
+) -> ExemplarEvent:
+    event = ExemplarEvent(
+        exemplar_id=record.id, kind=kind, at=now, actor=actor, details=details, note=note
     )
+    session.add(event)
     record.updated_at = now
+    return event
 
 
 def advance(
@@ -59,7 +60,7 @@ def advance(
         record.stage = stage
 
 
-def check(
+async def check(
     session: AsyncSession,
     record: Exemplar,
     actor: str,
@@ -67,19 +68,22 @@ def check(
     *,
     note: str | None = None,
     stage: ExemplarStage | None = None,
-) -> None:
+) -> ExemplarEvent:
     """The office's check (kiểm tra, đánh giá): a note, a stage (up or down), or both.
-    Honoured is an award decision's to say, not a check's."""
+    Honoured is an award decision's to say, not a check's. The check is saved: its id
+    names the notice that tells the unit."""
     if stage is ExemplarStage.HONOURED:
-        raise ChangeRefused("An exemplar is honoured by the award decision that names it.")
+        raise ChangeRefused(N_("An exemplar is honoured by the award decision that names it."))
     if stage is not None and stage != record.stage:
         before = record.stage.value
         record.stage = stage
-        _event(session, record, STAGE, actor, now, note, before=before, after=stage.value)
+        event = _event(session, record, STAGE, actor, now, note, before=before, after=stage.value)
     elif note:
-        _event(session, record, NOTE, actor, now, note)
+        event = _event(session, record, NOTE, actor, now, note)
     else:
-        raise ChangeRefused("Nothing to change: give a note or another stage.")
+        raise ChangeRefused(N_("Nothing to change: give a note or another stage."))
+    await session.flush()
+    return event
 
 
 def note(session: AsyncSession, record: Exemplar, actor: str, now: datetime, text: str) -> None:
@@ -89,7 +93,7 @@ def note(session: AsyncSession, record: Exemplar, actor: str, now: datetime, tex
 def rename(session: AsyncSession, record: Exemplar, actor: str, now: datetime, name: str) -> None:
     name = " ".join(name.split())
     if not 2 <= len(name) <= NAME_LIMIT:
-        raise ChangeRefused("A name is 2 to 200 characters long.")
+        raise ChangeRefused(N_("A name is 2 to 200 characters long."))
     _event(session, record, RENAMED, actor, now, before=record.name, after=name)
     record.name, record.search_name = name, fold(name)
 
@@ -97,7 +101,7 @@ def rename(session: AsyncSession, record: Exemplar, actor: str, now: datetime, n
 def retire(session: AsyncSession, record: Exemplar, actor: str, now: datetime, reason: str) -> None:
     reason = reason.strip()
     if len(reason) < 3:
-        raise ChangeRefused("Please give the reason in a few words.")
+        raise ChangeRefused(N_("Please give the reason in a few words."))
     _event(session, record, RETIRED, actor, now, reason)
     record.retired_at = now
 
@@ -107,7 +111,7 @@ async def merge(
 ) -> None:
     """``record`` is ``into``: its history moves over, and it is kept only as a pointer."""
     if record.id == into.id or record.unit_id != into.unit_id or into.merged_into_id:
-        raise ChangeRefused("These two records cannot be merged.")
+        raise ChangeRefused(N_("These two records cannot be merged."))
     await session.execute(
         update(ExemplarEvent)
         .where(ExemplarEvent.exemplar_id == record.id)
@@ -143,7 +147,7 @@ async def answer(
 ) -> Exemplar:
     """The unit's answer to "is this the same as…": the record that stands."""
     if match.answered_at is not None:
-        raise ChangeRefused("This question has already been answered.")
+        raise ChangeRefused(N_("This question has already been answered."))
     record = await session.get(Exemplar, match.exemplar_id)
     candidate = await session.get(Exemplar, match.candidate_id)
     match.answered_at, match.same = now, same

@@ -4,6 +4,7 @@ office's own schools, or a unit's own records; counts, a searched page, one reco
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
@@ -120,12 +121,11 @@ async def counts(session: AsyncSession, scope: Scope) -> Counts:
 
 
 async def page(session: AsyncSession, scope: Scope, number: int, search: str = "") -> Page:
-    """One page of records by unit and name, those still exemplars first; ``search`` matches
-    the record's or the unit's name, typed with or without accents."""
+    """One page of records by unit and name, those still exemplars first; each word of
+    ``search`` is in the record's or the unit's name, typed with or without accents."""
     query = _in_scope(select(Exemplar, Unit).join(Unit, Unit.id == Exemplar.unit_id), scope)
-    typed = fold(search)
-    if typed:
-        pattern = f"%{typed}%"
+    for word in fold(search).split():
+        pattern = f"%{word}%"
         query = query.where(or_(Exemplar.search_name.like(pattern), Unit.search_name.like(pattern)))
     rows = (
         await session.execute(
@@ -205,5 +205,34 @@ async def siblings(session: AsyncSession, record: Exemplar) -> list[Exemplar]:
     return list(found)
 
 
-async def open_question(session: AsyncSession, match_id: int) -> ExemplarMatch | None:
-    return await session.get(ExemplarMatch, match_id)
+@dataclass(frozen=True)
+class Question:
+    """ "Is ``record`` the same exemplar as ``candidate``?", asked to the record's unit."""
+
+    match: ExemplarMatch
+    record: Exemplar
+    candidate: Exemplar
+
+
+async def question(session: AsyncSession, match_id: int) -> Question | None:
+    match = await session.get(ExemplarMatch, match_id)
+    return None if match is None else await _question(session, match)
+
+
+async def _question(session: AsyncSession, match: ExemplarMatch) -> Question:
+    record = await session.get(Exemplar, match.exemplar_id)
+    return Question(match, record, await session.get(Exemplar, match.candidate_id))
+
+
+async def questions(session: AsyncSession, matches: Iterable[ExemplarMatch]) -> list[Question]:
+    return [await _question(session, match) for match in matches]
+
+
+async def open_questions(session: AsyncSession, record: Exemplar) -> list[Question]:
+    """The questions about the record still waiting for the unit's answer."""
+    waiting = await session.scalars(
+        select(ExemplarMatch)
+        .where(ExemplarMatch.exemplar_id == record.id, ExemplarMatch.answered_at.is_(None))
+        .order_by(ExemplarMatch.id)
+    )
+    return await questions(session, waiting)

@@ -1,0 +1,249 @@
+"""/exemplars in chat: who sees which records, a record's history across reports, the unit's
+answers and changes, the office's check (and the unit told), forged buttons refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.db.models import (
+    Deadline,
+    Exemplar,
+    OutboxMessage,
+    Role,
+    Submission,
+    SubmissionStatus,
+    Unit,
+)
+from bot.forms.catalog import EXEMPLAR_TABLES
+from bot.services.exemplars import intake
+from tests.conftest import VIETNAM
+from tests.helpers import Person, fill_in, issue_code
+from tests.test_telegram import TelegramChat, app_on, button_data, fake, press, running
+
+__all__ = ["fake"]  # the fake Bot API fixture, shared with the Telegram tests
+
+CENTRE = "TTHTCD-DUU-LAU"  # under Phòng GD&ĐT Việt Trì
+SCHOOL = "THPT-PHUONG-XA"  # under the Sở
+JANUARY = datetime(2017, 1, 10, 9, 0, tzinfo=VIETNAM)
+
+
+async def bound(app, clock, role: Role, unit: str | None = None) -> Person:
+    person = Person.new(app)
+    await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+    return person
+
+
+async def reports(app, clock, unit_code: str, form_code: str, *names: str) -> None:
+    """The unit saves the first report of the form naming these exemplars ("*" before a name:
+    an individual), through the register's intake as a submission does."""
+    async with app.db.unit_of_work() as session:
+        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+        deadline = await session.scalar(
+            select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
+        )
+        submission = Submission(
+            reference=f"R-{unit.id}-{deadline.id}",
+            unit_id=unit.id,
+            deadline_id=deadline.id,
+            status=SubmissionStatus.SUBMITTED,
+            version=1,
+            first_submitted_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        session.add(submission)
+        await session.flush()
+        rows = [
+            {"name": name.lstrip("*"), "kind": "individual" if name[0] == "*" else "collective"}
+            for name in names
+        ]
+        answers = {EXEMPLAR_TABLES[form_code]: rows}
+        await intake.take_in(session, submission, deadline, answers, "test", clock.now())
+
+
+async def record_id(app, name: str) -> int:
+    async with app.db.unit_of_work() as session:
+        return await session.scalar(
+            select(Exemplar.id).where(Exemplar.name == name, Exemplar.merged_into_id.is_(None))
+        )
+
+
+def labels(person: Person) -> list[str]:
+    return [b.label for reply in person.last.replies for b in reply.all_buttons()]
+
+
+async def notices(app) -> list[str]:
+    async with app.db.unit_of_work() as session:
+        return [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
+
+
+async def test_a_unit_follows_its_exemplar_from_the_phase_one_report_to_its_model_report(
+    app, clock
+):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán", "*Nguyễn Văn An")
+    clock.set(JANUARY)
+    await reports(app, clock, SCHOOL, "model_report", "TỔ TOÁN")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+
+    await head.taps("🌟 Điển hình")
+    assert "Số điển hình trong sổ theo dõi: 2" in head.text
+    assert "🔍 phát hiện 1 · 🌱 bồi dưỡng 1" in head.text
+    await head.taps("🌱 Tổ Toán")
+
+    assert "Trường THPT Phương Xá · tập thể" in head.text
+    assert "Giai đoạn: bồi dưỡng" in head.text
+    assert "Báo cáo lần đầu: Báo cáo nội dung, chương trình" in head.text
+    assert "01/10/2016 · báo cáo trong Báo cáo nội dung" in head.text
+    assert "10/01/2017 · báo cáo trong" in head.text and "“TỔ TOÁN”" in head.text
+    assert "10/01/2017 · giai đoạn phát hiện → bồi dưỡng" in head.text
+    assert head.button("✏️ Đổi tên") and not head.verbs().get("exs")
+
+
+async def test_a_near_name_is_asked_about_and_yes_joins_the_two_histories(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    clock.set(JANUARY)
+    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    await head.says("/exemplars toan tin")
+    await head.taps("Tổ Toán - Tin")
+
+    question = head.last.replies[-1].text
+    assert "“Tổ Toán - Tin” có phải là cùng điển hình với “Tổ Toán”" in question
+    assert "ngày 01/10/2016" in question
+    await head.taps("✅ Đúng, là một")
+
+    assert "Đã gộp" in head.text
+    assert "🌱 Tổ Toán" in head.text  # the earlier record stands, fostered now
+    assert "gộp với “Tổ Toán - Tin”" in head.text
+    assert "01/10/2016 · báo cáo trong Báo cáo nội dung" in head.text
+    await head.says("/exemplars")
+    assert "Số điển hình trong sổ theo dõi: 1" in head.text
+
+
+async def test_no_keeps_both_and_the_question_is_not_asked_again(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    await head.presses(f"exr:{await record_id(app, 'Tổ Toán - Tin')}")
+    answer_no = head.button("❌ Không, là điển hình khác").payload
+
+    await head.presses(answer_no)
+    assert "Giữ riêng" in head.text
+    assert len(head.last.replies) == 1  # the card, with no question under it
+    await head.presses(answer_no)
+    assert "đã được trả lời" in head.text
+    await head.says("/exemplars")
+    assert "Số điển hình trong sổ theo dõi: 2" in head.text
+
+
+async def test_the_office_checks_an_exemplar_and_the_unit_is_told(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    await reports(app, clock, CENTRE, "phase1_report", "Câu lạc bộ đọc sách")
+    await bound(app, clock, Role.HEAD, SCHOOL)
+    clerk = await bound(app, clock, Role.OFFICE)
+
+    await clerk.says("/exemplars")
+    assert "Số điển hình trong sổ theo dõi: 2" in clerk.text
+    assert "Khối trực thuộc Sở: 1" in clerk.text
+    assert "Phòng GD&ĐT thành phố Việt Trì: 1" in clerk.text
+    await clerk.says("/exemplars TO TOAN")
+    assert "1 điển hình" in clerk.text
+    await clerk.taps("Tổ Toán")
+    await clerk.taps("nhân rộng")
+
+    assert "Giai đoạn: nhân rộng" in clerk.text
+    assert "1 người của đơn vị được báo" in clerk.text
+    [told] = await notices(app)
+    assert "Văn phòng Sở đã kiểm tra điển hình “Tổ Toán” của đơn vị" in told
+    assert "Giai đoạn: phát hiện → nhân rộng" in told
+
+    await clerk.taps("📝")
+    await clerk.says("Cần   nhân rộng ra toàn tỉnh")
+    assert "ghi chú (" in clerk.text and ": Cần nhân rộng ra toàn tỉnh" in clerk.text
+    assert any("Ghi chú: Cần nhân rộng ra toàn tỉnh" in told for told in await notices(app))
+
+
+async def test_a_unit_renames_retires_with_a_reason_and_merges_its_records(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "To Toan", "Tổ Văn", "Tổ Toán THPT")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    await head.presses(f"exr:{await record_id(app, 'To Toan')}")
+
+    await head.taps("✏️ Đổi tên")
+    await head.says("T")
+    assert "Tên dài từ 2 đến 200 ký tự" in head.text  # asked again, nothing lost
+    await head.says("Tổ Toán - Tin học")
+    assert "đổi tên “To Toan” → “Tổ Toán - Tin học”" in head.text
+
+    await head.taps("🔗")
+    await head.taps("Tổ Toán THPT")
+    assert "không thể hoàn tác" in head.text
+    await head.taps("✅ Gộp")
+    assert "Đã gộp" in head.text and "gộp với “Tổ Toán - Tin học”" in head.text
+
+    await head.presses(f"exr:{await record_id(app, 'Tổ Văn')}")
+    await head.taps("🚫")
+    await head.says("ok")
+    assert "Xin ghi lý do" in head.text
+    await head.says("Tổ đã sáp nhập với tổ Sử")
+    assert "🚫 Tổ Văn" in head.text and "không còn là điển hình" in head.text
+    assert not any("Đổi tên" in label for label in labels(head))
+
+
+async def test_each_person_sees_only_their_scope_and_forged_buttons_are_refused(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    await reports(app, clock, CENTRE, "phase1_report", "Câu lạc bộ đọc sách")
+    await reports(app, clock, CENTRE, "model_report", "Câu lạc bộ đọc sách hay")
+    school_record = await record_id(app, "Tổ Toán")
+    district = await bound(app, clock, Role.HEAD, "PGD-VIET-TRI")
+    school = await bound(app, clock, Role.HEAD, SCHOOL)
+    council = await bound(app, clock, Role.COUNCIL)
+
+    await district.says("/exemplars")
+    assert "Số điển hình trong sổ theo dõi: 2" in district.text
+    listed = labels(district)
+    assert any("Câu lạc bộ đọc sách" in label for label in listed)
+    assert not any("Tổ Toán" in label for label in listed)
+    for forged in (f"exr:{school_record}", f"exe:{school_record}:rename", f"exm:{school_record}"):
+        await district.presses(forged)
+        assert "Nút này không còn hiệu lực" in district.text
+
+    centre_record = await record_id(app, "Câu lạc bộ đọc sách hay")
+    # The only question asked (1) is the centre's: the school may not answer it.
+    for forged in (f"exr:{centre_record}", f"exs:{school_record}:replicated", "exq:1:y"):
+        await school.presses(forged)
+        assert "Nút này không còn hiệu lực" in school.text
+
+    await council.says("/exemplars")
+    assert "Số điển hình trong sổ theo dõi: 3" in council.text
+    await council.presses(f"exr:{school_record}")
+    assert "Giai đoạn: phát hiện" in council.text
+    assert labels(council)[:1] == ["🌟 Điển hình"]  # no stage, note or edit buttons
+    await council.presses(f"exs:{school_record}:replicated")
+    assert "Nút này không còn hiệu lực" in council.text
+
+
+async def test_over_telegram_the_receipt_asks_about_a_near_name_and_yes_joins_them(
+    fake, app, clock
+):
+    """The phase-1 report names "Nội dung thử nghiệm đầy đủ" (what ``fill_in`` types) after an
+    earlier report named "Nội dung thử nghiệm": the receipt asks, the principal answers."""
+    await reports(app, clock, SCHOOL, "model_report", "Nội dung thử nghiệm")
+    user = 557_001
+    async with running(app_on(fake, app)):
+        chat = TelegramChat(fake, user)
+        await chat.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+        await chat.says("/report")
+        await chat.presses(next(iter(button_data(chat.last).values())))
+        await fill_in(chat)
+        assert "Đã nhận" in chat.text
+
+        [question] = await fake.wait_for_messages(user, 1)
+        assert "“Nội dung thử nghiệm đầy đủ” có phải là cùng điển hình" in question.plain_text
+        joined, _answer = await press(fake, button_data(question)["✅ Đúng, là một"], user)
+
+    assert "Đã gộp" in joined.plain_text
+    assert "gộp với “Nội dung thử nghiệm đầy đủ”" in joined.plain_text
+    async with app.db.unit_of_work() as session:
+        live = await session.scalars(select(Exemplar).where(Exemplar.merged_into_id.is_(None)))
+        assert [record.name for record in live] == ["Nội dung thử nghiệm"]
