@@ -58,3 +58,65 @@ def test_a_bad_clock_date_is_explained(tmp_path):
     out, _ = sandbox(tmp_path, "/clock 31/02/2016", "/as king", "/quit")
     assert "not a date" in out or "ngày" in out
     assert "/as office, /as council" in out
+
+
+PHASE_ONE_REPORT = [
+    "/report",
+    "1",  # the phase-1 report
+    "Chương trình phát hiện, bồi dưỡng điển hình của trường",
+    "01/09/2016",
+    "thêm",
+    "Tổ Toán",
+    "1",  # a collective
+    "Dạy học",
+    "Nhiều giải học sinh giỏi",
+    "xong",
+    "/file {plan}",
+    "gửi",
+    "có",
+]
+MODEL_REPORT = [
+    "/report",
+    "1",  # the pilot-model report of semester I
+    "1",  # model 1
+    "xong",
+    "thêm",
+    "TO TOAN",  # the same exemplar, typed without accents
+    "1",
+    "Dạy học",
+    "Đổi mới phương pháp",
+    "xong",
+    "Triển khai theo kế hoạch",
+    "bỏ qua",
+    "gửi",
+    "có",
+]
+
+
+def test_played_through_the_years_the_register_shows_an_exemplars_history(tmp_path):
+    plan = tmp_path / "ke-hoach.pdf"
+    plan.write_bytes(b"%PDF-1.4\n%sandbox\n")
+    out, _ = sandbox(
+        tmp_path,
+        *(line.format(plan=plan) for line in PHASE_ONE_REPORT),
+        "/clock 05/01/2017 09:00",
+        *MODEL_REPORT,
+        "/clock 20/11/2018 09:00",
+        "/as office",
+        "/exemplars to toan",
+        "1",  # the record
+        "2",  # → replicated
+        "/clock 01/05/2019 09:00",
+        "/as unit THPT-CHUYEN-HUNG-VUONG",
+        "/exemplars",
+        "1",
+        "/quit",
+    )
+    assert "Số điển hình trong sổ theo dõi: 1" in out
+    card = out.rsplit("🔁 Tổ Toán\nTrường THPT Chuyên Hùng Vương · tập thể", 1)[1]
+    assert "Giai đoạn: nhân rộng" in card
+    assert "01/10/2016 · báo cáo trong Báo cáo nội dung" in card
+    assert "05/01/2017 · báo cáo trong Báo cáo kết quả lựa chọn" in card and "“TO TOAN”" in card
+    assert "05/01/2017 · giai đoạn phát hiện → bồi dưỡng" in card
+    assert "20/11/2018 · giai đoạn bồi dưỡng → nhân rộng" in card
+    assert "Văn phòng Sở đã kiểm tra điển hình “Tổ Toán” của đơn vị" in out

@@ -150,7 +150,9 @@ def _review(flow: FlowState) -> tuple[str, list]:
     for number, current in enumerate(visible, 1):
         value = flow.answers.get(current.key)
         shown = current.show(value, flow.env) if value is not None else t(N_("(not answered)"))
-        lines.append(f"{number}. {t(current.label)}\n   {shown}")
+        # A table's rows come indented already: every line of an answer sits at one margin.
+        indented = "\n".join(f"   {line.strip()}" for line in shown.splitlines())
+        lines.append(f"{number}. {t(current.label)}\n{indented}")
     lines.append(t(N_("To change an answer, press its number or type it.")))
     edits = [_button(flow, f"✏️ {n}", "edit", n - 1) for n in range(1, len(visible) + 1)]
     buttons = [
