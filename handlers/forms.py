@@ -10,7 +10,7 @@ from bot.forms.steps import Step
 from bot.i18n import N_
 from bot.routing import REPORTING_ROLES, UNIT_ROLES, Router, button_argument
 from bot.services.obligations.deadlines import owed_deadline, school_year_of, unit_deadlines
-from bot.services.reporting import drafts
+from bot.services.reporting import drafts, office_drafts
 from bot.services.reporting.drafts import DraftRow, FormSession
 from bot.services.reporting.submissions import Receipt, SubmitRefused, submit_draft
 from handlers.common import menu_reply, refused
@@ -88,6 +88,8 @@ async def _owed_deadline(argument: str, ctx: Context) -> Deadline | None:
 
 
 async def _open(deadline: Deadline, ctx: Context) -> Outcome:
+    # What is typed next answers this form, not something asked before (a name, a reason).
+    await office_drafts.pause(ctx.session, ctx.person_id)
     try:
         opened = await drafts.open_form(
             ctx.session, ctx.clock, ctx.person, ctx.unit, deadline, ctx.t

@@ -247,3 +247,17 @@ async def test_over_telegram_the_receipt_asks_about_a_near_name_and_yes_joins_th
     async with app.db.unit_of_work() as session:
         live = await session.scalars(select(Exemplar).where(Exemplar.merged_into_id.is_(None)))
         assert [record.name for record in live] == ["Nội dung thử nghiệm"]
+
+
+async def test_opening_a_form_sets_aside_a_name_asked_for(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    await head.presses(f"exe:{await record_id(app, 'Tổ Toán')}:rename")
+    assert "Gõ tên mới của “Tổ Toán”" in head.text
+
+    await head.says("/register")
+    await head.says("/cancel")
+    await head.says("Tổ Toán học")  # long after: not taken for the new name
+
+    assert "Xin lỗi, mình chưa hiểu ý bạn" in head.text
+    assert await record_id(app, "Tổ Toán")
