@@ -10,6 +10,7 @@ from bot.db.models import Role
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, UNIT_ROLES
+from bot.services.setup.units import DISTRICT_OFFICE
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,28 @@ ROLE_NAMES = {
 }
 
 
+# What each role does with the bot, for /help: what a person may expect to find.
+ROLE_ABILITIES = {
+    Role.HEAD: N_(
+        "register your unit's emulation goals, submit its reports, see what it still owes, "
+        "and keep its exemplars' records"
+    ),
+    Role.MEMBER: N_(
+        "fill in your unit's registration and reports, see what it still owes, and keep its "
+        "exemplars' records"
+    ),
+    Role.OFFICE: N_(
+        "follow every deadline, review submissions, record awards, select the pilot units, "
+        "check the exemplars, send announcements and export everything to Excel"
+    ),
+    Role.COUNCIL: N_(
+        "follow the progress toward the targets, the pilot models, the deadlines and the "
+        "exemplars of the whole sector"
+    ),
+}
+DISTRICT_ABILITIES = N_("; you also see the status and the exemplars of your district's schools")
+
+
 def menu_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
     return tuple(
         (Button(ctx.t(item.label), item.payload),) for item in MENU if ctx.has_any(item.allowed)
@@ -56,6 +79,21 @@ def menu_reply(ctx: Context, text: str) -> Reply:
 def menu_row(ctx: Context) -> tuple[Button, ...]:
     """One button back to the main menu, under a list the person pages through."""
     return (Button(ctx.t(N_("🏠 Main menu")), "menu"),)
+
+
+def abilities(ctx: Context) -> str:
+    """'head of unit · Trường X: you can …' for each of the person's roles."""
+    _ = ctx.t
+    lines = []
+    for grant in sorted(ctx.person.roles, key=lambda g: g.id):
+        what = _(ROLE_ABILITIES[grant.role])
+        if grant.role == Role.HEAD and grant.unit.kind == DISTRICT_OFFICE:
+            what = f"{what}{_(DISTRICT_ABILITIES)}"
+        role = _(ROLE_NAMES[grant.role])
+        lines.append(
+            _("{role} · {unit}: you can {what}.", role=role, unit=grant.unit.name, what=what)
+        )
+    return "\n".join(lines)
 
 
 def who_am_i(ctx: Context) -> str:

@@ -9,7 +9,7 @@ from bot.events import Incoming, Outcome
 from bot.i18n import N_
 from bot.routing import ANY_ROLE, Command, Router
 from bot.services.reporting import drafts, office_drafts
-from handlers.common import menu_reply, who_am_i
+from handlers.common import abilities, menu_reply, who_am_i
 
 
 def register(router: Router) -> None:
@@ -36,6 +36,7 @@ async def _help(commands: list[Command], _event: Incoming, ctx: Context) -> Outc
         "A choice can also be answered by typing its number.",
         commands="\n".join(lines),
     )
+    text = f"{abilities(ctx)}\n\n{text}"
     return Outcome([menu_reply(ctx, text)])
 
 

@@ -26,6 +26,22 @@ async def test_help_lists_commands_with_vietnamese_descriptions(principal):
     assert "/lang — Đổi ngôn ngữ" in principal.text
 
 
+@pytest.mark.parametrize(
+    ("role", "unit", "said"),
+    [
+        (Role.HEAD, SCHOOL, "Trường THPT Chuyên Hùng Vương: bạn có thể đăng ký thi đua"),
+        (Role.HEAD, "PGD-VIET-TRI", "bạn cũng theo dõi được tình hình nộp báo cáo và điển hình"),
+        (Role.OFFICE, None, "bạn có thể theo dõi mọi hạn nộp, duyệt hồ sơ"),
+        (Role.COUNCIL, None, "bạn có thể theo dõi tiến độ thực hiện chỉ tiêu"),
+    ],
+)
+async def test_help_says_what_the_persons_role_can_do(app, clock, role, unit, said):
+    person = Person.new(app)
+    await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+    await person.says("/help")
+    assert said in person.text.split("\n\n")[0]
+
+
 async def test_switching_to_english_is_remembered(principal):
     await principal.taps("Ngôn ngữ")
     await principal.taps("English")
