@@ -1,28 +1,33 @@
 """Changes to an exemplar record from its card: the unit renames it, says it is the same as
 another of its records, or that it is no longer an exemplar (with a reason); the office moves
-its stage or adds a note, and the unit is told.
+its stage, adds a note or chooses it for pilot steering, and the unit is told.
 
-Buttons: ``exs:<id>:<stage>``, ``exn:<id>`` (a note, typed next), ``exe:<id>:rename|retire``
-(typed next), ``exm:<id>`` (the records it may be merged into) and ``exmt:<id>:<into>[:ok]``
-(confirm, then merge). What is typed next is kept as the person's office draft, so a restart
+Buttons: ``exs:<id>:<stage>``, ``exn:<id>`` (a note, typed next), ``exp:<id>[:<model>]`` (steer
+it as a pilot of a model this school year), ``exe:<id>:rename|retire`` (typed next),
+``exm:<id>`` (the records it may be merged into) and ``exmt:<id>:<into>[:ok]`` (confirm, then
+merge). What is typed next is kept as the person's office draft, so a restart
 loses nothing; each change checks the person's powers over the record again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from bot.context import Context
 from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, OfficeDraft
 from bot.events import Button, Incoming, Outcome, Reply
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.routing import Router, button_argument
 from bot.services.exemplars import changes, wording
 from bot.services.exemplars import register as exemplar_register
 from bot.services.exemplars.changes import ChangeRefused
 from bot.services.exemplars.register import Powers
 from bot.services.messaging.notices import notify_unit
+from bot.services.obligations.deadlines import school_year_of
 from bot.services.reporting import drafts, office_drafts
+from bot.services.selection.notices import model_label
+from bot.services.setup.plan_store import pilot_models
 from handlers.common import refused
 from handlers.exemplars import EDIT_STAGES, EXEMPLAR_ROLES, card_replies, powers, record_named
 
@@ -47,6 +52,7 @@ def register(router: Router) -> None:
     router.button("exe", ask_typed, allowed=EXEMPLAR_ROLES)
     router.button("exm", choose_merge, allowed=EXEMPLAR_ROLES)
     router.button("exmt", merge, allowed=EXEMPLAR_ROLES)
+    router.button("exp", choose_pilot, allowed=EXEMPLAR_ROLES)
 
 
 async def _record_for(
@@ -73,14 +79,21 @@ async def change_stage(event: Incoming, ctx: Context) -> Outcome:
 async def _checked(
     record: Exemplar, check: ExemplarEvent, before: ExemplarStage | None, ctx: Context
 ) -> Outcome:
-    """After the office's check: the unit is told, the clerk sees the card as it now is."""
+    notice = partial(wording.checked_notice, record, before, check.note)
+    return await _told(record, check, notice, ctx)
+
+
+async def _told(
+    record: Exemplar, change: ExemplarEvent, notice: Callable[[Translator], str], ctx: Context
+) -> Outcome:
+    """After the office's change: the unit is told, the clerk sees the card as it now is."""
+
+    def compose(t: Translator) -> Reply:
+        open_it = Button(t(N_("🌟 Open the record")), f"exr:{record.id}")
+        return Reply(notice(t), buttons=((open_it,),))
+
+    key = f"exemplar-change:{change.id}"  # a retried update tells the unit once
     now = ctx.clock.now()
-
-    def compose(t) -> Reply:
-        text = wording.checked_notice(record, before, check.note, t)
-        return Reply(text, buttons=((Button(t(N_("🌟 Open the record")), f"exr:{record.id}"),),))
-
-    key = f"exemplar-check:{check.id}"  # a retried update tells the unit once
     told = await notify_unit(ctx.session, record.unit_id, key, compose, now, ctx.t.zone)
     _ = ctx.t
     done = _.plural(
@@ -89,6 +102,34 @@ async def _checked(
         told,
     )
     return Outcome(await card_replies(record, ctx, done))
+
+
+async def choose_pilot(event: Incoming, ctx: Context) -> Outcome:
+    """``exp:<id>``: which model to steer the exemplar in this school year; ``exp:<id>:<n>``
+    chooses it."""
+    record_id, _sep, number = button_argument(event.payload).partition(":")
+    record = await _record_for(record_id, ctx, lambda may: may.check)
+    models = {str(model.number): model for model in await pilot_models(ctx.session)}
+    if record is None or record.retired_at is not None or (number and number not in models):
+        return await refused(event, ctx)
+    _ = ctx.t
+    year = school_year_of(ctx.clock.now().astimezone(_.zone).date())
+    if not number:
+        rows = [(Button(model_label(m, _), f"exp:{record.id}:{n}"),) for n, m in models.items()]
+        back = (Button(_("⬅️ Back"), f"exr:{record.id}"),)
+        text = _(
+            "School year {year}: steer “{name}” as a pilot of which model?",
+            year=year,
+            name=record.name,
+        )
+        return Outcome([Reply(text, buttons=(*rows, back))])
+    model, now = models[number], ctx.clock.now()
+    try:
+        chosen = await changes.select_for_pilot(ctx.session, record, model, year, ctx.actor, now)
+    except ChangeRefused as refusal:
+        return Outcome(await card_replies(record, ctx, _(refusal.reason)))
+    notice = partial(wording.selected_notice, record, model, year)
+    return await _told(record, chosen, notice, ctx)
 
 
 async def ask_note(event: Incoming, ctx: Context) -> Outcome:

@@ -128,6 +128,8 @@ def _actions(record: Exemplar, may: Powers, ctx: Context) -> list[tuple[Button, 
         rows.append(tuple(Button(_stage_move(s, ctx), f"exs:{record.id}:{s}") for s in others))
     if may.note:
         rows.append((Button(_("📝 Add a note"), f"exn:{record.id}"),))
+    if may.check and record.retired_at is None:
+        rows.append((Button(_("🎯 Steer as a pilot"), f"exp:{record.id}"),))
     if may.edit and record.retired_at is None:
         rows.append((Button(_("✏️ Rename"), f"exe:{record.id}:rename"),))
         rows.append((Button(_("🔗 Same as another record"), f"exm:{record.id}"),))

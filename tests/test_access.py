@@ -76,6 +76,7 @@ MATRIX = [
     ("button exm:{exemplar}", OWN_UNIT),
     ("button exe:{exemplar}:rename", OWN_UNIT),
     ("button exn:{exemplar}", WRITE),
+    ("button exp:{exemplar}", WRITE),
     ("button exs:{exemplar}:fostered", WRITE),
     ("button rvr:{sub}:1", WRITE),
     ("button rva:{sub}:1", WRITE),

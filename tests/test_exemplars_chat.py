@@ -261,3 +261,28 @@ async def test_opening_a_form_sets_aside_a_name_asked_for(app, clock):
 
     assert "Xin lỗi, mình chưa hiểu ý bạn" in head.text
     assert await record_id(app, "Tổ Toán")
+
+
+async def test_the_office_chooses_a_teacher_for_pilot_steering_this_school_year(app, clock):
+    """The plan's yearly selection names individuals too: "các tập thể, cá nhân tiêu biểu"."""
+    await reports(app, clock, SCHOOL, "phase1_report", "*Nguyễn Thị Lan")
+    await bound(app, clock, Role.HEAD, SCHOOL)
+    clerk = await bound(app, clock, Role.OFFICE)
+    teacher = await record_id(app, "Nguyễn Thị Lan")
+    await clerk.presses(f"exr:{teacher}")
+    await clerk.taps("🎯")
+    assert "Năm học 2016-2017: chỉ đạo điểm “Nguyễn Thị Lan” theo mô hình nào?" in clerk.text
+    await clerk.taps("mô hình 3.")
+
+    assert "Giai đoạn: bồi dưỡng" in clerk.text
+    assert "Mô hình điểm 3." in clerk.text
+    assert "chọn chỉ đạo điểm mô hình 3, năm học 2016-2017" in clerk.text
+    [told] = await notices(app)
+    assert "Văn phòng Sở đã chọn điển hình “Nguyễn Thị Lan” của đơn vị để chỉ đạo điểm" in told
+
+    await clerk.presses(f"exp:{teacher}:3")
+    assert "đã được chọn cho mô hình này trong năm học này" in clerk.text
+    await clerk.presses(f"exp:{teacher}:99")
+    assert "Nút này không còn hiệu lực" in clerk.text
+    await clerk.says("/exemplars")
+    assert "Theo mô hình điểm: 3: 1" in clerk.text

@@ -11,11 +11,19 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Award, Exemplar, ExemplarEvent, ExemplarMatch, ExemplarStage
+from bot.db.models import (
+    Award,
+    Exemplar,
+    ExemplarEvent,
+    ExemplarMatch,
+    ExemplarStage,
+    PilotModel,
+)
 from bot.i18n import N_
 from bot.text import fold
 
 RENAMED, MERGED, RETIRED, STAGE, NOTE = "renamed", "merged", "retired", "stage", "note"
+SELECTED = "selected"
 STAGE_ORDER = list(ExemplarStage)
 NAME_LIMIT = 200
 
@@ -82,6 +90,31 @@ async def check(
         event = _event(session, record, NOTE, actor, now, note)
     else:
         raise ChangeRefused(N_("Nothing to change: give a note or another stage."))
+    await session.flush()
+    return event
+
+
+async def select_for_pilot(
+    session: AsyncSession,
+    record: Exemplar,
+    model: PilotModel,
+    year: str,
+    actor: str,
+    now: datetime,
+) -> ExemplarEvent:
+    """The office chooses the exemplar (a teacher, a group of a school) to steer as a pilot of
+    the model in that school year ("lựa chọn các tập thể, cá nhân tiêu biểu để chỉ đạo điểm"):
+    it is fostered in the model from then on."""
+    earlier = await session.scalars(
+        select(ExemplarEvent).where(
+            ExemplarEvent.exemplar_id == record.id, ExemplarEvent.kind == SELECTED
+        )
+    )
+    if any(e.details == {"model": model.number, "year": year} for e in earlier):
+        raise ChangeRefused(N_("It is already chosen for this model this school year."))
+    record.model_id = model.id
+    event = _event(session, record, SELECTED, actor, now, model=model.number, year=year)
+    advance(session, record, ExemplarStage.FOSTERED, actor, now)
     await session.flush()
     return event
 

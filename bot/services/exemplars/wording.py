@@ -113,6 +113,11 @@ _WHAT = {
     changes.MERGED: lambda e, _s, t: t(N_("merged with “{name}”"), name=e.details["name"]),
     changes.RETIRED: lambda _e, _s, t: t(N_("no longer an exemplar")),
     changes.NOTE: lambda _e, _s, t: t(N_("note")),
+    changes.SELECTED: lambda e, _s, t: t(
+        N_("chosen for pilot steering in model {model}, school year {year}"),
+        model=e.details["model"],
+        year=e.details["year"],
+    ),
 }
 
 
@@ -144,3 +149,18 @@ def checked_notice(
     if note:
         lines.append(t(N_("Note: {note}"), note=note))
     return "\n".join(lines)
+
+
+def selected_notice(record: Exemplar, model: PilotModel, year: str, t: Translator) -> str:
+    name = model.name_en if t.locale == "en" else model.name
+    return t(
+        N_(
+            "The Department office has chosen your exemplar “{name}” for pilot steering in "
+            "model {number}. {model}, school year {year}: it will be fostered and followed "
+            "with the model, and reported on in the model's reports."
+        ),
+        name=record.name,
+        number=model.number,
+        model=name,
+        year=year,
+    )
