@@ -217,3 +217,175 @@ async def test_an_exemplar_is_one_record_across_the_phase1_model_report_and_nomi
     assert other.id != maths.id and other.stage is ExemplarStage.FOUND
     assert other.model_id is None
     assert await history(app, other.id) == [("reported", "phase1-report")]
+
+
+async def test_a_collective_and_an_individual_of_the_same_name_stay_apart(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Hoàng Hoa Thám")])
+    clock.set(ANNUAL_2017)
+    await submit(app, clock, SCHOOL, "annual-report-2017", [row("hoàng hoa thám", "individual")])
+
+    school = await live(app, SCHOOL)
+    assert set(school) == {("Hoàng Hoa Thám", True), ("hoàng hoa thám", False)}
+    collective, person = school[("Hoàng Hoa Thám", True)], school[("hoàng hoa thám", False)]
+    assert await history(app, collective.id) == [("reported", "phase1-report")]
+    assert await history(app, person.id) == [("reported", "annual-report-2017")]
+
+
+async def test_a_new_version_of_a_report_adds_no_second_line_nor_record(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Tổ Toán"), row("Tổ Ngữ văn")])
+    clock.set(datetime(2016, 10, 10, 9, 0, tzinfo=VIETNAM))
+    second = await submit(
+        app,
+        clock,
+        SCHOOL,
+        "phase1-report",
+        [row("TỔ TOÁN"), row("Tổ Ngữ văn"), row("Đoàn Thị Mai", "individual")],
+    )
+    clock.set(MODEL_TERM)
+    for _version in range(2):
+        await submit(app, clock, SCHOOL, "model-report", [row("Tổ Toán")], models=["1"])
+
+    assert second.version.number == 2 and second.questions == ()
+    school = await live(app, SCHOOL)
+    assert len(await records_of(app, SCHOOL)) == len(school) == 3
+    maths = school[("Tổ Toán", True)]
+    assert await history(app, maths.id) == [
+        ("reported", "phase1-report"),
+        ("reported", "model-report"),
+        ("stage", None),  # fostered once
+    ]
+    assert await history(app, school[("Đoàn Thị Mai", False)].id) == [("reported", "phase1-report")]
+    # The one added by the second version was first reported when that version was saved.
+    assert school[("Đoàn Thị Mai", False)].first_reported_at > maths.first_reported_at
+
+
+async def questions_of(app, unit_code: str) -> list[tuple[str, str, bool | None, bool]]:
+    """The unit's questions: the new name, the earlier one, the answer, whether answered."""
+    async with app.db.unit_of_work() as session:
+        names = dict((await session.execute(select(Exemplar.id, Exemplar.name))).all())
+        unit_id = await session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        matches = await session.scalars(
+            select(ExemplarMatch)
+            .join(Exemplar, Exemplar.id == ExemplarMatch.exemplar_id)
+            .where(Exemplar.unit_id == unit_id)
+            .order_by(ExemplarMatch.id)
+        )
+        return [
+            (names[m.exemplar_id], names[m.candidate_id], m.same, m.answered_at is not None)
+            for m in matches
+        ]
+
+
+async def answer(app, clock, match_id: int, same: bool) -> Exemplar:
+    async with app.db.unit_of_work() as session:
+        match = await session.get(ExemplarMatch, match_id)
+        return await changes.answer(session, match, same, "person:1", clock.now())
+
+
+async def test_a_near_name_is_asked_about_and_yes_joins_it_to_the_earlier_record(app, clock):
+    first = await submit(app, clock, SCHOOL, "phase1-report", [row("Tổ Toán - Tin")])
+    clock.set(MODEL_TERM)
+    receipt = await submit(app, clock, SCHOOL, "model-report", [row("Tổ Toán Tin")], models=["1"])
+
+    [question] = receipt.questions
+    earlier, later = (await records_of(app, SCHOOL))[:2]
+    assert (question.exemplar_id, question.candidate_id) == (later.id, earlier.id)
+    assert later.stage is ExemplarStage.FOSTERED and earlier.stage is ExemplarStage.FOUND
+    asked = wording.question_text(later, earlier, ENGLISH)
+    assert "Is “Tổ Toán Tin” the same exemplar as “Tổ Toán - Tin”, first reported on" in asked
+
+    clock.set(datetime(2016, 12, 6, 9, 0, tzinfo=VIETNAM))
+    standing = await answer(app, clock, question.id, same=True)
+
+    assert standing.id == earlier.id
+    assert set(await live(app, SCHOOL)) == {("Tổ Toán - Tin", True)}
+    [joined] = (await live(app, SCHOOL)).values()
+    assert joined.stage is ExemplarStage.FOSTERED and joined.model_id == await model_id(app, 1)
+    assert joined.first_reported_at == earlier.first_reported_at < MODEL_TERM
+    assert joined.first_submission_id == first.submission.id
+    assert await history(app, joined.id) == [
+        ("reported", "phase1-report"),
+        ("reported", "model-report"),
+        ("stage", None),  # fostered in the model report, as the later record was
+        ("stage", None),  # and so the joined record is now
+        ("merged", None),
+    ]
+    assert await history(app, later.id) == []
+    assert await questions_of(app, SCHOOL) == [("Tổ Toán Tin", "Tổ Toán - Tin", True, True)]
+    async with app.db.unit_of_work() as session:
+        scope = register.Scope(None)
+        assert (await register.record_in(session, scope, later.id)).id == earlier.id
+        assert (await register.page(session, scope, 0, "toán")).total == 1
+    page = await card(app, earlier.id)
+    assert "as “Tổ Toán - Tin”" in page and "as “Tổ Toán Tin”" in page
+    assert "merged with “Tổ Toán Tin”" in page
+    with pytest.raises(changes.ChangeRefused):
+        await answer(app, clock, question.id, same=False)
+
+
+async def test_a_typo_the_unit_says_is_someone_else_keeps_both_and_is_not_asked_again(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Nguyễn Văn An", "individual")])
+    clock.set(ANNUAL_2017)
+    receipt = await submit(
+        app, clock, SCHOOL, "annual-report-2017", [row("Nguyen Van Anh", "individual")]
+    )
+    [question] = receipt.questions
+
+    standing = await answer(app, clock, question.id, same=False)
+
+    assert standing.name == "Nguyen Van Anh" and not standing.merged_into_id
+    assert set(await live(app, SCHOOL)) == {("Nguyễn Văn An", False), ("Nguyen Van Anh", False)}
+    assert await questions_of(app, SCHOOL) == [("Nguyen Van Anh", "Nguyễn Văn An", False, True)]
+    clock.set(datetime(2018, 5, 20, 9, 0, tzinfo=VIETNAM))
+    again = await submit(
+        app, clock, SCHOOL, "annual-report-2018", [row("Nguyễn Văn Anh", "individual")]
+    )
+    assert again.questions == ()  # the record the unit kept apart, with its accents now
+    anh = (await live(app, SCHOOL))[("Nguyen Van Anh", False)]
+    assert await history(app, anh.id) == [
+        ("reported", "annual-report-2017"),
+        ("reported", "annual-report-2018"),
+    ]
+
+
+async def test_other_people_of_the_same_family_and_middle_name_are_no_question(app, clock):
+    """Most teachers are Nguyễn Thị or Nguyễn Văn someone: sharing those is not being alike."""
+    await submit(
+        app,
+        clock,
+        SCHOOL,
+        "phase1-report",
+        [row("Nguyễn Thị Hương", "individual"), row("Nguyễn Văn An", "individual")],
+    )
+    clock.set(ANNUAL_2017)
+    receipt = await submit(
+        app,
+        clock,
+        SCHOOL,
+        "annual-report-2017",
+        [
+            row("Nguyễn Thị Hằng", "individual"),
+            row("Nguyễn Thị Hoa", "individual"),
+            row("Nguyễn Văn Bình", "individual"),
+            row("Tổ Ngữ văn"),
+        ],
+    )
+
+    assert receipt.questions == ()
+    assert len(await live(app, SCHOOL)) == 6
+
+
+async def test_a_district_offices_schools_of_like_names_are_no_question(app, clock):
+    receipt = await submit(
+        app,
+        clock,
+        "PGD-LAM-THAO",
+        "phase1-report",
+        [
+            row("Trường Mầm non Hoa Sen"),
+            row("Trường Mầm non Hoa Hồng"),
+            row("Trường THCS Lâm Thao"),
+        ],
+    )
+    assert receipt.questions == ()
+    assert len(await live(app, "PGD-LAM-THAO")) == 3

@@ -8,6 +8,7 @@ of its own and the unit is asked whether it is the earlier one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -174,12 +175,19 @@ def _question(
 
 def likeness(one: str, other: str) -> float:
     """How alike two folded names are, 0 to 1; a name whose words are all in the other (of
-    two words or more) counts as alike: "to toan" and "to toan tin"."""
-    words, other_words = set(_WORDS.findall(one)), set(_WORDS.findall(other))
-    smaller = min(words, other_words, key=len)
-    if len(smaller) >= 2 and (words <= other_words or other_words <= words):
+    two words or more) counts as alike: "to toan" and "to toan tin".
+
+    Otherwise it is how alike the words they do not share are: "nguyen van an" and "nguyen van
+    anh" may be a typo, but "nguyen thi hoa" and "nguyen thi huong" are two people, however
+    much of the name the family and middle names make up."""
+    words, other_words = _WORDS.findall(one), _WORDS.findall(other)
+    kept, other_kept = set(words), set(other_words)
+    smaller = min(kept, other_kept, key=len)
+    if len(smaller) >= 2 and (kept <= other_kept or other_kept <= kept):
         return 1.0
-    return SequenceMatcher(None, one, other).ratio()
+    shared = Counter(words) & Counter(other_words)
+    rest, other_rest = (" ".join((Counter(w) - shared).elements()) for w in (words, other_words))
+    return SequenceMatcher(None, rest, other_rest).ratio()
 
 
 def _reported(
