@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.db import audit
 from bot.db.models import (
     Deadline,
     Exemplar,
@@ -389,3 +388,49 @@ async def test_a_district_offices_schools_of_like_names_are_no_question(app, clo
     )
     assert receipt.questions == ()
     assert len(await live(app, "PGD-LAM-THAO")) == 3
+
+
+async def test_an_award_decision_naming_an_exemplar_honours_its_record(app, clock):
+    await submit(
+        app, clock, SCHOOL, "phase1-report", [row("Tổ Toán"), row("Nguyễn Văn An", "individual")]
+    )
+    await submit(app, clock, OTHER, "phase1-report", [row("Nguyễn Văn An", "individual")])
+    clock.set(datetime(2017, 7, 3, 9, 0, tzinfo=VIETNAM))
+    async with app.db.unit_of_work() as session:
+        school_id = await session.scalar(select(Unit.id).where(Unit.code == SCHOOL))
+    entry = AwardEntry(
+        award_code="chien_si_thi_dua_co_so",
+        recipient_name="nguyễn văn an",  # as the decision's list writes it
+        collective=False,
+        unit_id=school_id,
+        decision_number="1520 / qđ-sgd",
+        decision_date=date(2017, 6, 26),
+    )
+    for _recorded_twice in range(2):
+        async with app.db.unit_of_work() as session:
+            award, _new = await record_award(session, clock, entry, actor="cli")
+
+    school = await live(app, SCHOOL)
+    an = school[("Nguyễn Văn An", False)]
+    assert an.stage is ExemplarStage.HONOURED and an.award_id == award.id
+    assert await history(app, an.id) == [("reported", "phase1-report"), ("stage", None)]
+    assert "honoured: award decision 1520/QĐ-SGD" in await card(app, an.id)
+    assert school[("Tổ Toán", True)].stage is ExemplarStage.FOUND
+    [elsewhere] = (await live(app, OTHER)).values()  # the same name at another school
+    assert elsewhere.stage is ExemplarStage.FOUND and elsewhere.award_id is None
+
+
+async def test_the_office_cannot_set_honoured_by_hand(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Tổ Toán")])
+    [maths] = (await live(app, SCHOOL)).values()
+
+    async with app.db.unit_of_work() as session:
+        record = await session.get(Exemplar, maths.id)
+        with pytest.raises(changes.ChangeRefused) as refused:
+            changes.check(session, record, "person:1", clock.now(), stage=ExemplarStage.HONOURED)
+        changes.check(session, record, "person:1", clock.now(), stage=ExemplarStage.FOSTERED)
+
+    assert refused.value.reason == "An exemplar is honoured by the award decision that names it."
+    [checked] = (await live(app, SCHOOL)).values()
+    assert checked.stage is ExemplarStage.FOSTERED and checked.award_id is None
+    assert await history(app, maths.id) == [("reported", "phase1-report"), ("stage", None)]
