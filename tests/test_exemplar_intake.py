@@ -321,6 +321,12 @@ async def test_a_near_name_is_asked_about_and_yes_joins_it_to_the_earlier_record
     with pytest.raises(changes.ChangeRefused):
         await answer(app, clock, question.id, same=False)
 
+    clock.set(ANNUAL_2017)  # the next report writes it as the later one did
+    again = await submit(app, clock, SCHOOL, "annual-report-2017", [row("Tổ Toán Tin")])
+    assert again.questions == ()
+    assert set(await live(app, SCHOOL)) == {("Tổ Toán - Tin", True)}
+    assert (await history(app, earlier.id))[-1] == ("reported", "annual-report-2017")
+
 
 async def test_a_typo_the_unit_says_is_someone_else_keeps_both_and_is_not_asked_again(app, clock):
     await submit(app, clock, SCHOOL, "phase1-report", [row("Nguyễn Văn An", "individual")])
@@ -434,3 +440,43 @@ async def test_the_office_cannot_set_honoured_by_hand(app, clock):
     [checked] = (await live(app, SCHOOL)).values()
     assert checked.stage is ExemplarStage.FOSTERED and checked.award_id is None
     assert await history(app, maths.id) == [("reported", "phase1-report"), ("stage", None)]
+
+
+async def test_a_typo_corrected_in_a_new_version_leaves_no_record_nor_question(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Nguyễn Văn An", "individual")])
+    clock.set(ANNUAL_2017)
+    typo = await submit(
+        app, clock, SCHOOL, "annual-report-2017", [row("Nguyen Van Anh", "individual")]
+    )
+    assert len(typo.questions) == 1
+    corrected = await submit(
+        app, clock, SCHOOL, "annual-report-2017", [row("Nguyễn Văn An", "individual")]
+    )
+
+    assert corrected.questions == ()
+    [an] = await records_of(app, SCHOOL)
+    assert an.name == "Nguyễn Văn An"
+    assert await history(app, an.id) == [
+        ("reported", "phase1-report"),
+        ("reported", "annual-report-2017"),
+    ]
+    assert await questions_of(app, SCHOOL) == []
+
+
+async def test_a_row_taken_out_of_a_new_version_is_no_longer_reported_by_it(app, clock):
+    await submit(app, clock, SCHOOL, "phase1-report", [row("Tổ Toán")])
+    clock.set(MODEL_TERM)
+    await submit(app, clock, SCHOOL, "model-report", [row("Tổ Toán"), row("Tổ Văn")], ["1"])
+    await submit(app, clock, SCHOOL, "model-report", [row("Tổ Văn")], ["1"])
+
+    school = await live(app, SCHOOL)
+    assert set(school) == {("Tổ Toán", True), ("Tổ Văn", True)}
+    # Still fostered: the office can check it down; its report line is the phase-1 one only.
+    assert await history(app, school[("Tổ Toán", True)].id) == [
+        ("reported", "phase1-report"),
+        ("stage", None),
+    ]
+    assert await history(app, school[("Tổ Văn", True)].id) == [
+        ("reported", "model-report"),
+        ("stage", None),
+    ]
