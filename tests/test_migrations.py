@@ -145,3 +145,182 @@ async def test_units_assigned_before_0008_are_the_plans_first_years_selection(
         assert [tuple(row) for row in years] == [(1, "2016-2017"), (2, "2016-2017")]
         assert [tuple(row) for row in selections] == [(1, "2016-2017", "plan")]
     await database.dispose()
+
+
+async def test_exemplars_reported_before_0009_become_records_of_their_earliest_report(
+    empty_database_url,
+):
+    """Each exemplar the current versions of submitted reports name becomes one record per
+    unit, name (accents and case aside) and kind, found, first reported by the earliest
+    report naming it, with a "reported" line for each report naming it."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from bot.db.database import Database
+    from bot.db.migrate import upgrade_async
+    from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage
+    from tests.conftest import VIETNAM
+
+    await upgrade_async(empty_database_url, "0008")
+    tables = Base.metadata.tables
+    at = datetime(2016, 10, 5, 9, 0, tzinfo=VIETNAM)
+    phase1_at, model_at = at, datetime(2016, 12, 5, 9, 0, tzinfo=VIETNAM)
+
+    def row(name: str, kind: str = "collective") -> dict[str, str]:
+        return {"name": name, "kind": kind, "field": "Giảng dạy", "achievements": "Giỏi"}
+
+    def deadline(id_: int, code: str, form: str) -> dict:
+        return {
+            "id": id_,
+            "plan_id": 1,
+            "code": code,
+            "title": code,
+            "title_en": code,
+            "form_code": form,
+            "school_year": "2016-2017",
+            "due_at": at + timedelta(days=100),
+            "fixed_by_plan": False,
+            "audience": "all",
+            "audience_models": [],
+            "reminder_policy": {},
+        }
+
+    def submission(id_: int, unit: int, deadline_id: int, when: datetime, version: int) -> dict:
+        return {
+            "id": id_,
+            "reference": f"TD-{id_}",
+            "unit_id": unit,
+            "deadline_id": deadline_id,
+            "status": "submitted",
+            "version": version,
+            "late": False,
+            "first_submitted_at": when,
+            "updated_at": when,
+        }
+
+    def version(id_: int, submission_id: int, number: int, answers: dict) -> dict:
+        return {
+            "id": id_,
+            "submission_id": submission_id,
+            "number": number,
+            "form_version": 1,
+            "answers": answers,
+            "changed_fields": {},
+            "author_person_id": 1,
+            "created_at": at,
+        }
+
+    database = Database(empty_database_url)
+    async with database.engine.begin() as connection:
+        for table, rows in [
+            (
+                "plans",
+                [
+                    {
+                        "id": 1,
+                        "code": "941",
+                        "title": "Kế hoạch",
+                        "start_year": 2016,
+                        "end_year": 2020,
+                        "period_start": date(2016, 1, 1),
+                        "period_end": date(2020, 12, 31),
+                        "source": {},
+                        "loaded_at": at,
+                    }
+                ],
+            ),
+            (
+                "units",
+                [
+                    {"id": 1, "code": "A", "name": "A", "search_name": "a", "kind": "school"},
+                    {"id": 2, "code": "B", "name": "B", "search_name": "b", "kind": "school"},
+                ],
+            ),
+            ("people", [{"id": 1, "full_name": "Hiệu trưởng", "locale": "vi", "created_at": at}]),
+            (
+                "deadlines",
+                [
+                    deadline(1, "model-report", "model_report"),
+                    deadline(2, "phase1-report", "phase1_report"),
+                    deadline(3, "registration-2016", "registration"),
+                ],
+            ),
+            (
+                "submissions",
+                [
+                    # The model report has the lower id: the earlier report is by its date.
+                    submission(1, 1, 1, model_at, 1),
+                    submission(2, 1, 2, phase1_at, 2),
+                    submission(3, 2, 2, phase1_at + timedelta(days=1), 1),
+                    submission(4, 1, 3, phase1_at, 1),
+                ],
+            ),
+            (
+                "submission_versions",
+                [
+                    version(
+                        1,
+                        1,
+                        1,
+                        {
+                            "models": ["1"],
+                            "selected": [
+                                row("TO TOAN"),
+                                row("NGUYỄN VĂN AN", "individual"),
+                                row("Nguyễn Văn An"),  # a collective of the same name
+                            ],
+                        },
+                    ),
+                    # Only the current version counts: the first one's row was taken out.
+                    version(2, 2, 1, {"exemplars": [row("Tổ Văn")]}),
+                    version(
+                        3,
+                        2,
+                        2,
+                        {
+                            "exemplars": [
+                                row("Tổ Toán"),
+                                row("Nguyễn Văn An", "individual"),
+                                row("tổ  toán"),  # twice in one report
+                            ]
+                        },
+                    ),
+                    version(4, 3, 1, {"exemplars": [row("Tổ Toán")]}),
+                    version(5, 4, 1, {"individuals": [{"full_name": "Nguyễn Văn An"}]}),
+                ],
+            ),
+        ]:
+            await connection.execute(tables[table].insert(), rows)
+
+    await upgrade_async(empty_database_url)
+
+    async with database.unit_of_work() as session:
+        records = list(await session.scalars(select(Exemplar).order_by(Exemplar.id)))
+        events = list(await session.scalars(select(ExemplarEvent).order_by(ExemplarEvent.id)))
+    await database.dispose()
+    assert {
+        (r.unit_id, r.name, r.collective, r.first_submission_id, r.first_reported_at)
+        for r in records
+    } == {
+        (1, "Tổ Toán", True, 2, phase1_at),
+        (1, "Nguyễn Văn An", False, 2, phase1_at),
+        (1, "Nguyễn Văn An", True, 1, model_at),
+        (2, "Tổ Toán", True, 3, phase1_at + timedelta(days=1)),
+    }
+    assert {r.stage for r in records} == {ExemplarStage.FOUND}
+    assert all(r.search_name in ("to toan", "nguyen van an") for r in records)
+    names = {r.id: (r.unit_id, r.name, r.collective) for r in records}
+    reported = sorted(
+        (names[e.exemplar_id], e.kind, e.submission_id, e.details["deadline"], e.at) for e in events
+    )
+    assert reported == sorted(
+        [
+            ((1, "Tổ Toán", True), "reported", 2, "phase1-report", phase1_at),
+            ((1, "Tổ Toán", True), "reported", 1, "model-report", model_at),
+            ((1, "Nguyễn Văn An", False), "reported", 2, "phase1-report", phase1_at),
+            ((1, "Nguyễn Văn An", False), "reported", 1, "model-report", model_at),
+            ((1, "Nguyễn Văn An", True), "reported", 1, "model-report", model_at),
+            ((2, "Tổ Toán", True), "reported", 3, "phase1-report", phase1_at + timedelta(days=1)),
+        ]
+    )

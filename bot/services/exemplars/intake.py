@@ -8,12 +8,13 @@ of its own and the unit is asked whether it is the earlier one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -75,15 +76,15 @@ async def take_in(
     now: datetime,
 ) -> list[ExemplarMatch]:
     """Records for the rows of a saved version; returns the questions to ask the unit."""
-    rows = rows_of(deadline.form_code, answers)
-    if not rows:
+    if deadline.form_code not in EXEMPLAR_TABLES:
         return []
-    known = await _live_records(session, submission.unit_id)
+    rows = rows_of(deadline.form_code, answers)
+    known, merged = await _records(session, submission.unit_id)
     seen = await _reported_in(session, submission.id)
     model_id = await _single_model(session, submission, deadline)
-    questions = []
+    questions, named = [], set()
     for row in rows:
-        record = _same(row, known)
+        record = _same(row, known) or _merged_as(row, merged)
         if record is None:
             record = _new(row, submission, model_id, now)
             session.add(record)
@@ -96,22 +97,68 @@ async def take_in(
         if record.id not in seen:
             _reported(session, record, row, submission, deadline, actor, now)
             seen.add(record.id)
-        _fill_in(record, row, model_id, deadline, actor, now, session)
+        named.add(record.id)
+        _fill_in(record, row, model_id, submission, deadline, actor, now, session)
+    await _drop_superseded(session, submission, seen - named)
     await session.flush()
     return questions
 
 
-async def _live_records(session: AsyncSession, unit_id: int) -> list[Exemplar]:
-    found = await session.scalars(
-        select(Exemplar)
-        .where(
-            Exemplar.unit_id == unit_id,
-            Exemplar.merged_into_id.is_(None),
-            Exemplar.retired_at.is_(None),
+async def _drop_superseded(session: AsyncSession, submission: Submission, gone: set[int]) -> None:
+    """What an earlier version of this report named and this one no longer does (a typo the
+    unit corrected, a row taken out): this report's line goes, and a record that only this
+    report's earlier versions ever named or changed goes with it, with its questions."""
+    for record_id in sorted(gone):
+        record = await session.get(Exemplar, record_id)
+        lines = list(
+            await session.scalars(
+                select(ExemplarEvent).where(ExemplarEvent.exemplar_id == record_id)
+            )
         )
-        .order_by(Exemplar.id)
+        only_this_report = all(
+            submission.id in (line.submission_id, line.details.get("submission")) for line in lines
+        )
+        merged_here = await session.scalar(
+            select(Exemplar.id).where(Exemplar.merged_into_id == record_id).limit(1)
+        )
+        if record.first_submission_id != submission.id or not only_this_report or merged_here:
+            await session.execute(
+                delete(ExemplarEvent).where(
+                    ExemplarEvent.exemplar_id == record_id,
+                    ExemplarEvent.submission_id == submission.id,
+                    ExemplarEvent.kind == REPORTED,
+                )
+            )
+            continue
+        await session.execute(
+            delete(ExemplarMatch).where(
+                or_(ExemplarMatch.exemplar_id == record_id, ExemplarMatch.candidate_id == record_id)
+            )
+        )
+        await session.execute(delete(ExemplarEvent).where(ExemplarEvent.exemplar_id == record_id))
+        await session.delete(record)
+
+
+async def _records(
+    session: AsyncSession, unit_id: int
+) -> tuple[list[Exemplar], list[tuple[str, bool, Exemplar]]]:
+    """The unit's records still exemplars, and the names of those merged into one of them
+    (with the record they became): a later report may well name one as it was written."""
+    found = list(
+        await session.scalars(
+            select(Exemplar).where(Exemplar.unit_id == unit_id).order_by(Exemplar.id)
+        )
     )
-    return list(found)
+    by_id = {record.id: record for record in found}
+    live = [r for r in found if r.merged_into_id is None and r.retired_at is None]
+    merged = []
+    for record in found:
+        became = record
+        while became.merged_into_id is not None and became.merged_into_id in by_id:
+            became = by_id[became.merged_into_id]
+        if became is not record and became in live:
+            merged.append((record.search_name, record.collective, became))
+    return live, merged
 
 
 async def _reported_in(session: AsyncSession, submission_id: int) -> set[int]:
@@ -144,6 +191,10 @@ def _same(row: Row, known: list[Exemplar]) -> Exemplar | None:
     )
 
 
+def _merged_as(row: Row, merged: list[tuple[str, bool, Exemplar]]) -> Exemplar | None:
+    return next((r for name, kind, r in merged if name == row.key and kind == row.collective), None)
+
+
 def _new(row: Row, submission: Submission, model_id: int | None, now: datetime) -> Exemplar:
     return Exemplar(
         unit_id=submission.unit_id,
@@ -174,12 +225,19 @@ def _question(
 
 def likeness(one: str, other: str) -> float:
     """How alike two folded names are, 0 to 1; a name whose words are all in the other (of
-    two words or more) counts as alike: "to toan" and "to toan tin"."""
-    words, other_words = set(_WORDS.findall(one)), set(_WORDS.findall(other))
-    smaller = min(words, other_words, key=len)
-    if len(smaller) >= 2 and (words <= other_words or other_words <= words):
+    two words or more) counts as alike: "to toan" and "to toan tin".
+
+    Otherwise it is how alike the words they do not share are: "nguyen van an" and "nguyen van
+    anh" may be a typo, but "nguyen thi hoa" and "nguyen thi huong" are two people, however
+    much of the name the family and middle names make up."""
+    words, other_words = _WORDS.findall(one), _WORDS.findall(other)
+    kept, other_kept = set(words), set(other_words)
+    smaller = min(kept, other_kept, key=len)
+    if len(smaller) >= 2 and (kept <= other_kept or other_kept <= kept):
         return 1.0
-    return SequenceMatcher(None, one, other).ratio()
+    shared = Counter(words) & Counter(other_words)
+    rest, other_rest = (" ".join((Counter(w) - shared).elements()) for w in (words, other_words))
+    return SequenceMatcher(None, rest, other_rest).ratio()
 
 
 def _reported(
@@ -208,6 +266,7 @@ def _fill_in(
     record: Exemplar,
     row: Row,
     model_id: int | None,
+    submission: Submission,
     deadline: Deadline,
     actor: str,
     now: datetime,
@@ -218,4 +277,4 @@ def _fill_in(
     record.field = record.field or row.field
     record.model_id = record.model_id or model_id
     if deadline.for_models:
-        advance(session, record, ExemplarStage.FOSTERED, actor, now)
+        advance(session, record, ExemplarStage.FOSTERED, actor, now, submission=submission.id)
