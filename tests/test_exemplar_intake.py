@@ -433,8 +433,10 @@ async def test_the_office_cannot_set_honoured_by_hand(app, clock):
     async with app.db.unit_of_work() as session:
         record = await session.get(Exemplar, maths.id)
         with pytest.raises(changes.ChangeRefused) as refused:
-            changes.check(session, record, "person:1", clock.now(), stage=ExemplarStage.HONOURED)
-        changes.check(session, record, "person:1", clock.now(), stage=ExemplarStage.FOSTERED)
+            await changes.check(
+                session, record, "person:1", clock.now(), stage=ExemplarStage.HONOURED
+            )
+        await changes.check(session, record, "person:1", clock.now(), stage=ExemplarStage.FOSTERED)
 
     assert refused.value.reason == "An exemplar is honoured by the award decision that names it."
     [checked] = (await live(app, SCHOOL)).values()
@@ -480,3 +482,33 @@ async def test_a_row_taken_out_of_a_new_version_is_no_longer_reported_by_it(app,
         ("reported", "model-report"),
         ("stage", None),
     ]
+
+
+async def test_an_exemplar_first_reported_after_its_award_is_honoured_by_it(app, clock):
+    """The decision came first (an award the Sở recorded in 2016), the report later: the record
+    is honoured as soon as it is made, and only for the kind the decision names."""
+    async with app.db.unit_of_work() as session:
+        school_id = await session.scalar(select(Unit.id).where(Unit.code == SCHOOL))
+        entry = AwardEntry(
+            award_code="chien_si_thi_dua_co_so",
+            recipient_name="Nguyễn Văn An",
+            collective=False,
+            unit_id=school_id,
+            decision_number="901/QĐ-SGD",
+            decision_date=date(2016, 9, 20),
+        )
+        award, _new = await record_award(session, clock, entry, actor="cli")
+
+    await submit(
+        app,
+        clock,
+        SCHOOL,
+        "phase1-report",
+        [row("NGUYEN VAN AN", "individual"), row("Nguyễn Văn An", "collective")],
+    )
+
+    school = await live(app, SCHOOL)
+    teacher = school[("NGUYEN VAN AN", False)]
+    assert teacher.stage is ExemplarStage.HONOURED and teacher.award_id == award.id
+    assert await history(app, teacher.id) == [("reported", "phase1-report"), ("stage", None)]
+    assert school[("Nguyễn Văn An", True)].stage is ExemplarStage.FOUND

@@ -191,18 +191,39 @@ async def answer(
 
 
 async def honour(session: AsyncSession, award: Award, actor: str, now: datetime) -> int:
-    """The unit's exemplars the award decision names (same name, accents and case aside) are
-    honoured by it; returns how many."""
+    """The unit's exemplars the award decision names (same name, accents and case aside, and
+    of the same kind) are honoured by it; returns how many."""
     named = await session.scalars(
         select(Exemplar).where(
             Exemplar.unit_id == award.unit_id,
             Exemplar.search_name == fold(award.recipient_name),
+            Exemplar.collective == award.collective,
             Exemplar.merged_into_id.is_(None),
         )
     )
     count = 0
     for record in named:
-        record.award_id = record.award_id or award.id
-        advance(session, record, ExemplarStage.HONOURED, actor, now, decision=award.decision_number)
+        _honoured_by(session, record, award, actor, now)
         count += 1
     return count
+
+
+async def honour_by_earlier_award(
+    session: AsyncSession, record: Exemplar, actor: str, now: datetime
+) -> None:
+    """A record first reported after the award decision that names it: honoured by it too."""
+    awards = await session.scalars(
+        select(Award)
+        .where(Award.unit_id == record.unit_id, Award.collective == record.collective)
+        .order_by(Award.decision_date, Award.id)
+    )
+    award = next((a for a in awards if fold(a.recipient_name) == record.search_name), None)
+    if award is not None:
+        _honoured_by(session, record, award, actor, now)
+
+
+def _honoured_by(
+    session: AsyncSession, record: Exemplar, award: Award, actor: str, now: datetime
+) -> None:
+    record.award_id = record.award_id or award.id
+    advance(session, record, ExemplarStage.HONOURED, actor, now, decision=award.decision_number)

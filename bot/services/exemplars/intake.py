@@ -27,7 +27,7 @@ from bot.db.models import (
     SubmissionModel,
 )
 from bot.forms.catalog import EXEMPLAR_TABLES
-from bot.services.exemplars.changes import advance
+from bot.services.exemplars.changes import advance, honour_by_earlier_award
 from bot.text import fold
 
 REPORTED = "reported"
@@ -85,7 +85,8 @@ async def take_in(
     questions, named = [], set()
     for row in rows:
         record = _same(row, known) or _merged_as(row, merged)
-        if record is None:
+        fresh = record is None
+        if fresh:
             record = _new(row, submission, model_id, now)
             session.add(record)
             await session.flush()
@@ -99,6 +100,8 @@ async def take_in(
             seen.add(record.id)
         named.add(record.id)
         _fill_in(record, row, model_id, submission, deadline, actor, now, session)
+        if fresh:
+            await honour_by_earlier_award(session, record, actor, now)
     await _drop_superseded(session, submission, seen - named)
     await session.flush()
     return questions
