@@ -286,3 +286,16 @@ async def test_the_office_chooses_a_teacher_for_pilot_steering_this_school_year(
     assert "Nút này không còn hiệu lực" in clerk.text
     await clerk.says("/exemplars")
     assert "Theo mô hình điểm: 3: 1" in clerk.text
+
+
+async def test_yes_to_an_earlier_record_retired_since_is_refused_and_still_asked(app, clock):
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
+    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    await head.presses(f"exe:{await record_id(app, 'Tổ Toán')}:retire")
+    await head.says("Tổ đã giải thể")
+    await head.presses(f"exr:{await record_id(app, 'Tổ Toán - Tin')}")
+
+    await head.taps("✅ Đúng, là một")
+    assert "không thể gộp; hãy trả lời Không" in head.text
+    assert head.button("❌ Không, là điển hình khác")  # the question is still there

@@ -183,8 +183,15 @@ async def answer(
         raise ChangeRefused(N_("This question has already been answered."))
     record = await session.get(Exemplar, match.exemplar_id)
     candidate = await session.get(Exemplar, match.candidate_id)
+    if same and (candidate.merged_into_id or candidate.retired_at):
+        raise ChangeRefused(
+            N_(
+                "The earlier record is no longer an exemplar, so the two cannot be joined; "
+                "answer No to keep this one."
+            )
+        )
     match.answered_at, match.same = now, same
-    if not same or candidate.merged_into_id or candidate.retired_at:
+    if not same:
         return record
     await merge(session, record, candidate, actor, now)
     return candidate
