@@ -122,20 +122,25 @@ async def counts(session: AsyncSession, scope: Scope) -> Counts:
 async def page(session: AsyncSession, scope: Scope, number: int, search: str = "") -> Page:
     """One page of records by unit and name, those still exemplars first; ``search`` matches
     the record's or the unit's name, typed with or without accents."""
+    rows = await entries(session, scope, search)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(number, 0), pages - 1)
+    shown = rows[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+    return Page(shown, number, pages, len(rows))
+
+
+async def entries(session: AsyncSession, scope: Scope, search: str = "") -> list[Entry]:
+    """Every record the scope sees, in the order of :func:`page` (the command line lists them
+    all)."""
     query = _in_scope(select(Exemplar, Unit).join(Unit, Unit.id == Exemplar.unit_id), scope)
     typed = fold(search)
     if typed:
         pattern = f"%{typed}%"
         query = query.where(or_(Exemplar.search_name.like(pattern), Unit.search_name.like(pattern)))
-    rows = (
-        await session.execute(
-            query.order_by(Exemplar.retired_at.is_not(None), Unit.name, Exemplar.search_name)
-        )
-    ).all()
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(number, 0), pages - 1)
-    shown = rows[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
-    return Page([Entry(record, unit) for record, unit in shown], number, pages, len(rows))
+    rows = await session.execute(
+        query.order_by(Exemplar.retired_at.is_not(None), Unit.name, Exemplar.search_name)
+    )
+    return [Entry(record, unit) for record, unit in rows]
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,21 @@ def question_text(record: Exemplar, candidate: Exemplar, t: Translator) -> str:
         earlier=candidate.name,
         date=t.date(candidate.first_reported_at),
     )
+
+
+def checked_notice(
+    record: Exemplar, before: ExemplarStage | None, note: str | None, t: Translator
+) -> str:
+    """What the unit is told of the office's check: the stage it moved from, its note."""
+    lines = [t(N_("The Department office checked your exemplar “{name}”."), name=record.name)]
+    if before is not None and before != record.stage:
+        lines.append(
+            t(
+                N_("Stage: {before} → {after}"),
+                before=stage_name(before, t),
+                after=stage_name(record.stage, t),
+            )
+        )
+    if note:
+        lines.append(t(N_("Note: {note}"), note=note))
+    return "\n".join(lines)
