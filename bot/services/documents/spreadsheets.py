@@ -6,7 +6,8 @@ comes as a path (the command line) or as bytes with its name (a file sent in a c
 problem is a line of :class:`SpreadsheetError`, in the language of the translator given.
 
 Writing: each :class:`Table` becomes a sheet a clerk can work with at once: headers in bold on a
-frozen row, a filter over the data, widths fitted to the content, and dates as real Excel dates.
+frozen row, a filter over the data, widths fitted to the content, dates as real Excel dates, and
+printed landscape, fitted to the page's width, the header row repeated on every page.
 
 openpyxl is imported only when a workbook is read or written: it loads numpy, which would add
 18 MB and a noticeable delay to every start of the bot.
@@ -251,6 +252,7 @@ PADDING, FILTER_BUTTON = 2, 4  # room around a value; the header also holds the 
 # Longer headers (a form's questions) wrap rather than widen a column of short answers.
 HEADER_WIDTH = 30
 EXCEL_TEXT_LIMIT = 32_767  # Excel reports a longer cell as a damaged workbook
+A4 = "9"  # the paper size, as Excel numbers them
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,16 @@ def write_workbook(tables: list[Table]) -> bytes:
     return writer.save()
 
 
+def _printable(ws: Any) -> None:
+    """Printed, a sheet fits the width of landscape A4 pages, its header row on each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
 class _Writer:
     """openpyxl's write-only mode: rows stream out instead of living as cell objects."""
 
@@ -315,6 +327,7 @@ class _Writer:
             ws.column_dimensions[self._letter(number)].width = width
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{self._letter(len(sheet.headers))}{len(sheet.rows) + 1}"
+        _printable(ws)
         ws.append([self._styled(ws, header, **self._header_style) for header in sheet.headers])
         for row in sheet.rows:
             ws.append(

@@ -60,6 +60,20 @@ AWARD_COLUMNS = (
     Column(N_("Decision date"), DATE),
     Column(N_("Recorded at"), DATETIME),
 )
+EXEMPLAR_COLUMNS = (
+    *UNIT_COLUMNS,
+    Column(N_("Exemplar")),
+    Column(N_("Collective or individual")),
+    Column(N_("Field")),
+    Column(N_("Pilot model")),
+    Column(N_("Stage")),
+    Column(N_("First reported in")),
+    Column(N_("First reported on"), DATE),
+    Column(N_("Award decision")),
+    Column(N_("Decision date"), DATE),
+    Column(N_("No longer an exemplar since"), DATE),
+    Column(N_("Reason")),
+)
 QUOTA_COLUMNS = (
     Column(N_("Award type")),
     Column(N_("Scope")),
