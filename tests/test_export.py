@@ -413,7 +413,6 @@ async def test_missing_units_are_exactly_the_units_that_owe_each_deadline(sector
     assert (due.value, due.number_format) == (datetime(2016, 10, 19), "dd/mm/yyyy")
 
 
-SO = "Sở Giáo dục và Đào tạo tỉnh Phú Thọ"
 VIET_TRI_OFFICE = "Phòng GD&ĐT thành phố Việt Trì"
 DUU_LAU = "Trung tâm học tập cộng đồng xã Dữu Lâu, thành phố Việt Trì"
 
@@ -481,11 +480,10 @@ async def test_the_exemplars_sheet_lists_each_record_once_with_its_stage_and_awa
     assert [c.value for c in sheet[1]] == [
         "Mã đơn vị",
         "Tên đơn vị",
-        "Khối",
-        "Đơn vị cấp trên",
         *(
             VI(header)
             for header in (
+                "District or block",
                 "Exemplar",
                 "Collective or individual",
                 "Field",
@@ -501,15 +499,15 @@ async def test_the_exemplars_sheet_lists_each_record_once_with_its_stage_and_awa
         ),
     ]
     rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
-    viet_tri = ("THPT-VIET-TRI", "Trường THPT Việt Trì", "Khối trực thuộc Sở", SO)
-    assert [tuple(row[:5]) for row in rows] == [
-        ("PGD-VIET-TRI", VIET_TRI_OFFICE, "Khối huyện", SO, "Trường Mầm non Hoa Hồng"),
+    viet_tri = ("THPT-VIET-TRI", "Trường THPT Việt Trì", "Khối trực thuộc Sở")
+    assert [tuple(row[:4]) for row in rows] == [
+        ("PGD-VIET-TRI", VIET_TRI_OFFICE, VIET_TRI_OFFICE, "Trường Mầm non Hoa Hồng"),
         (*viet_tri, "Nguyễn Thị Hương"),
         (*viet_tri, "Tổ Ngữ văn"),
         (*viet_tri, "Tổ Toán - Tin"),
-        ("TTHTCD-DUU-LAU", DUU_LAU, "Khối huyện", VIET_TRI_OFFICE, "Câu lạc bộ Đọc sách"),
+        ("TTHTCD-DUU-LAU", DUU_LAU, VIET_TRI_OFFICE, "Câu lạc bộ Đọc sách"),
     ]
-    in_a_model, honoured, merged, found, retired = (row[5:] for row in rows)
+    in_a_model, honoured, merged, found, retired = (row[4:] for row in rows)
     phase1 = "Báo cáo nội dung, chương trình, biện pháp xây dựng điển hình tiên tiến (giai đoạn 1)"
     assert in_a_model[:2] == ["Tập thể", None]
     assert in_a_model[2].startswith("7. Thí điểm chuyển trường công lập")
@@ -539,6 +537,12 @@ async def test_the_exemplars_sheet_lists_each_record_once_with_its_stage_and_awa
     assert found[2] is None and found[1] == "Giảng dạy"
     for column in ("First reported on", "Decision date", "No longer an exemplar since"):
         assert {c.number_format for c in cells(sheet, VI(column)) if c.value} == {"dd/mm/yyyy"}
+    # Printed too: long names wrap in narrower columns, every cell at the top of its row.
+    first_report = cells(sheet, VI("First reported in"))
+    assert sheet.column_dimensions[first_report[0].column_letter].width == 28
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in first_report)
+    codes = cells(sheet, "Mã đơn vị")
+    assert all(c.alignment.vertical == "top" and not c.alignment.wrap_text for c in codes)
 
 
 async def test_in_english_the_same_workbook_speaks_english(sector, clock):

@@ -263,11 +263,19 @@ class Table:
     headers: list[str]
     formats: list[str | None]
     rows: list[tuple[Any, ...]]
+    # Per column, the width at which its text wraps onto more lines (None: one line), for a
+    # sheet that is meant to be printed as well as filtered.
+    wraps: list[int | None] | None = None
 
     def widths(self) -> list[int]:
-        """Each column fitted to its longest entry, within MIN_WIDTH..MAX_WIDTH characters."""
+        """Each column fitted to its longest entry, within MIN_WIDTH..MAX_WIDTH characters, or
+        its wrapping width."""
+        wraps = self.wraps or [None] * len(self.headers)
         return [
-            min(max(self._header_width(header), self._longest(index), MIN_WIDTH), MAX_WIDTH)
+            min(
+                max(self._header_width(header), self._longest(index), MIN_WIDTH),
+                wraps[index] or MAX_WIDTH,
+            )
             for index, header in enumerate(self.headers)
         ]
 
@@ -307,18 +315,21 @@ class _Writer:
     def __init__(self) -> None:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
         from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
         self.workbook = Workbook(write_only=True)
         self._new_cell = WriteOnlyCell
+        self._cell_type = Cell
         self._illegal = ILLEGAL_CHARACTERS_RE
         self._header_style = {
             "font": Font(bold=True),
             "alignment": Alignment(wrap_text=True, vertical="center"),
         }
         self._letter = get_column_letter
+        self._top = Alignment(vertical="top")
+        self._wrapped = Alignment(vertical="top", wrap_text=True)
 
     def add(self, sheet: Table) -> None:
         ws = self.workbook.create_sheet(sheet.title)
@@ -329,10 +340,29 @@ class _Writer:
         ws.auto_filter.ref = f"A1:{self._letter(len(sheet.headers))}{len(sheet.rows) + 1}"
         _printable(ws)
         ws.append([self._styled(ws, header, **self._header_style) for header in sheet.headers])
+        if sheet.wraps and any(sheet.wraps):
+            self._add_wrapped(ws, sheet)
+            return
         for row in sheet.rows:
             ws.append(
                 [self._cell(ws, value, fmt) for value, fmt in zip(row, sheet.formats, strict=True)]
             )
+
+    def _add_wrapped(self, ws, sheet: Table) -> None:
+        """Rows of several lines: every cell at the top, the wrapping columns' text wrapped."""
+        styles = [self._wrapped if wrap else self._top for wrap in sheet.wraps]
+        for row in sheet.rows:
+            cells = zip(row, sheet.formats, styles, strict=True)
+            ws.append([self._in_row(ws, value, fmt, style) for value, fmt, style in cells])
+
+    def _in_row(self, ws, value: Any, number_format: str | None, alignment: Any) -> Any:
+        cell = self._cell(ws, value, number_format)
+        if value is None:
+            return None
+        if not isinstance(cell, self._cell_type):
+            cell = self._new_cell(ws, cell)
+        cell.alignment = alignment
+        return cell
 
     def save(self) -> bytes:
         buffer = BytesIO()

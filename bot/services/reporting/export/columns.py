@@ -23,6 +23,7 @@ NOT_SUBMITTED = N_("not submitted")
 class Column:
     header: str  # a msgid
     number_format: str | None = None
+    wrap_at: int | None = None  # a printed sheet's long text wraps at this width
 
 
 DEADLINE_COLUMNS = (Column(N_("Deadline")), Column(N_("School year")), Column(N_("Last day"), DATE))
@@ -60,19 +61,22 @@ AWARD_COLUMNS = (
     Column(N_("Decision date"), DATE),
     Column(N_("Recorded at"), DATETIME),
 )
+# Meant to be printed as well: fewer columns, long text wrapped, so a landscape page holds them.
 EXEMPLAR_COLUMNS = (
-    *UNIT_COLUMNS,
-    Column(N_("Exemplar")),
+    Column(N_("Unit code")),
+    Column(N_("Unit name"), wrap_at=26),
+    Column(N_("District or block"), wrap_at=20),
+    Column(N_("Exemplar"), wrap_at=26),
     Column(N_("Collective or individual")),
-    Column(N_("Field")),
-    Column(N_("Pilot model")),
+    Column(N_("Field"), wrap_at=16),
+    Column(N_("Pilot model"), wrap_at=26),
     Column(N_("Stage")),
-    Column(N_("First reported in")),
+    Column(N_("First reported in"), wrap_at=28),
     Column(N_("First reported on"), DATE),
-    Column(N_("Award decision")),
+    Column(N_("Award decision"), wrap_at=16),
     Column(N_("Decision date"), DATE),
     Column(N_("No longer an exemplar since"), DATE),
-    Column(N_("Reason")),
+    Column(N_("Reason"), wrap_at=24),
 )
 QUOTA_COLUMNS = (
     Column(N_("Award type")),
@@ -93,4 +97,6 @@ MISSING_COLUMNS = (
 
 def table(title: str, columns: tuple[Column, ...], rows: list[tuple], t: Translator) -> Table:
     """A sheet of ``rows`` under ``columns``, translated."""
-    return Table(t(title), [t(c.header) for c in columns], [c.number_format for c in columns], rows)
+    headers = [t(c.header) for c in columns]
+    wraps = [c.wrap_at for c in columns]
+    return Table(t(title), headers, [c.number_format for c in columns], rows, wraps)

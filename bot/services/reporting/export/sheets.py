@@ -51,6 +51,7 @@ from bot.services.reporting.export.columns import (
 )
 from bot.services.reporting.export.context import ExportContext, in_locale
 from bot.services.reporting.submissions import STATUS_NAMES
+from bot.services.setup.units import DISTRICT_OFFICE
 
 
 def units_sheet(ctx: ExportContext) -> Table:
@@ -238,8 +239,11 @@ def exemplars_sheet(rows: list[ExemplarRow], ctx: ExportContext) -> Table:
 
 def _exemplar_row(row: ExemplarRow, ctx: ExportContext) -> tuple[Any, ...]:
     record, first, model, award = row.record, row.first_report, row.model, row.award
+    code, name, block, _parent = ctx.unit_cells(record.unit_id)
     return (
-        *ctx.unit_cells(record.unit_id),
+        code,
+        name,
+        _district(record.unit_id, ctx) or block,
         record.name,
         ctx.t(N_("Collective")) if record.collective else ctx.t(N_("Individual")),
         record.field,
@@ -252,6 +256,16 @@ def _exemplar_row(row: ExemplarRow, ctx: ExportContext) -> tuple[Any, ...]:
         ctx.local(record.retired_at).date() if record.retired_at else None,
         row.retired_because,
     )
+
+
+def _district(unit_id: int, ctx: ExportContext) -> str | None:
+    """The district office a unit is, or is under; None for the Sở-direct units."""
+    unit = ctx.units[unit_id]
+    parent = ctx.units.get(unit.parent_id)
+    for candidate in (unit, parent):
+        if candidate is not None and candidate.kind == DISTRICT_OFFICE:
+            return candidate.name
+    return None
 
 
 def quotas_sheet(lines: list[QuotaLine], ctx: ExportContext) -> Table:
