@@ -22,7 +22,7 @@ from bot.db import audit
 from bot.forms.catalog import REGISTRATION
 from bot.i18n import N_, Translator
 from bot.services.awards.quotas import progress
-from bot.services.documents.spreadsheets import Table, write_workbook
+from bot.services.documents.workbooks import Table, write_workbook
 from bot.services.reporting.export import sheets
 from bot.services.reporting.export.context import load_context
 

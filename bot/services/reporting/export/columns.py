@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import N_, Translator
-from bot.services.documents.spreadsheets import DATE, DATETIME, PERCENT, Table
+from bot.services.documents.workbooks import DATE, DATETIME, PERCENT, Table
 
 KIND_NAMES = {
     "department": N_("Department"),

@@ -30,7 +30,7 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Date, Field, Group, Integer
 from bot.i18n import N_
 from bot.services.awards.quotas import QuotaLine
-from bot.services.documents.spreadsheets import DATE, Table
+from bot.services.documents.workbooks import DATE, Table
 from bot.services.exemplars.changes import RETIRED
 from bot.services.exemplars.wording import stage_name
 from bot.services.obligations.deadlines import school_year_of
