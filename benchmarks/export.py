@@ -42,7 +42,7 @@ from bot.db.models import (
     Unit,
 )
 from bot.i18n import Translator
-from bot.services.documents.spreadsheets import write_workbook
+from bot.services.documents.workbooks import write_workbook
 from bot.services.reporting.export import collect_sheets
 from bot.text import fold
 from thidua.runtime import build_runtime

@@ -12,18 +12,16 @@ loses nothing; each change checks the person's powers over the record again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from bot.context import Context
-from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, OfficeDraft
+from bot.db.models import Exemplar, OfficeDraft
 from bot.events import Button, Incoming, Outcome, Reply
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.routing import Router, button_argument
-from bot.services.exemplars import changes, wording
+from bot.services.exemplars import changes, checking, wording
 from bot.services.exemplars import register as exemplar_register
 from bot.services.exemplars.changes import ChangeRefused
 from bot.services.exemplars.register import Powers
-from bot.services.messaging.notices import notify_unit
 from bot.services.obligations.deadlines import school_year_of
 from bot.services.reporting import drafts, office_drafts
 from bot.services.selection.notices import model_label
@@ -71,32 +69,15 @@ async def change_stage(event: Incoming, ctx: Context) -> Outcome:
         return await refused(event, ctx)
     if chosen == record.stage:
         return Outcome(await card_replies(record, ctx))
-    before = record.stage
-    check = await changes.check(ctx.session, record, ctx.actor, ctx.clock.now(), stage=chosen)
-    return await _checked(record, check, before, ctx)
+    told = await checking.check_and_tell(
+        ctx.session, record, ctx.actor, ctx.clock.now(), ctx.t.zone, stage=chosen
+    )
+    return await _told(record, told, ctx)
 
 
-async def _checked(
-    record: Exemplar, check: ExemplarEvent, before: ExemplarStage | None, ctx: Context
-) -> Outcome:
-    notice = partial(wording.checked_notice, record, before, check.note)
-    return await _told(record, check, notice, ctx)
-
-
-async def _told(
-    record: Exemplar, change: ExemplarEvent, notice: Callable[[Translator], str], ctx: Context
-) -> Outcome:
-    """After the office's change: the unit is told, the clerk sees the card as it now is."""
-
-    def compose(t: Translator) -> Reply:
-        open_it = Button(t(N_("🌟 Open the record")), f"exr:{record.id}")
-        return Reply(notice(t), buttons=((open_it,),))
-
-    key = f"exemplar-change:{change.id}"  # a retried update tells the unit once
-    now = ctx.clock.now()
-    told = await notify_unit(ctx.session, record.unit_id, key, compose, now, ctx.t.zone)
-    _ = ctx.t
-    done = _.plural(
+async def _told(record: Exemplar, told: int, ctx: Context) -> Outcome:
+    """After the office's change: the card as it now is, and how many of the unit were told."""
+    done = ctx.t.plural(
         "Saved. {count} person of the unit is told.",
         "Saved. {count} people of the unit are told.",
         told,
@@ -125,11 +106,12 @@ async def choose_pilot(event: Incoming, ctx: Context) -> Outcome:
         return Outcome([Reply(text, buttons=(*rows, back))])
     model, now = models[number], ctx.clock.now()
     try:
-        chosen = await changes.select_for_pilot(ctx.session, record, model, year, ctx.actor, now)
+        told = await checking.select_and_tell(
+            ctx.session, record, model, year, ctx.actor, now, _.zone
+        )
     except ChangeRefused as refusal:
         return Outcome(await card_replies(record, ctx, _(refusal.reason)))
-    notice = partial(wording.selected_notice, record, model, year)
-    return await _told(record, chosen, notice, ctx)
+    return await _told(record, told, ctx)
 
 
 async def ask_note(event: Incoming, ctx: Context) -> Outcome:
@@ -161,21 +143,23 @@ async def typed(draft: OfficeDraft, event: Incoming, ctx: Context) -> Outcome:
     if record is None or record.retired_at is not None:
         await office_drafts.discard(ctx.session, draft)
         return await refused(event, ctx)
-    text, now = " ".join((event.text or "").split()), ctx.clock.now()
-    check = None
+    text, now = event.text or "", ctx.clock.now()
+    told = None
     try:
         if draft.kind == RENAME:
             changes.rename(ctx.session, record, ctx.actor, now, text)
         elif draft.kind == RETIRE:
             changes.retire(ctx.session, record, ctx.actor, now, text)
         else:
-            check = await changes.check(ctx.session, record, ctx.actor, now, note=text)
+            told = await checking.check_and_tell(
+                ctx.session, record, ctx.actor, now, ctx.t.zone, note=text
+            )
     except ChangeRefused as refusal:
         again = ctx.t(N_("{reason} (/cancel to stop.)"), reason=ctx.t(refusal.reason))
         return Outcome([Reply(again)])
     await office_drafts.discard(ctx.session, draft)
-    if check is not None:
-        return await _checked(record, check, None, ctx)
+    if told is not None:
+        return await _told(record, told, ctx)
     return Outcome(await card_replies(record, ctx, ctx.t(N_("Saved."))))
 
 

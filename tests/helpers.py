@@ -289,3 +289,34 @@ async def serving(
     finally:
         stop.set()
         await asyncio.wait_for(task, STOP_TIMEOUT_SECONDS)
+
+
+async def submit_report(
+    db: Database, clock: Clock, unit_code: str, deadline_code: str, answers: dict
+) -> None:
+    """A unit's report saved through the real service (so its exemplars go into the register),
+    as if someone of the unit had filled it in."""
+    from bot.db.models import FormDraft
+    from bot.services.reporting.submissions import submit
+
+    async with db.unit_of_work() as session:
+        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+        deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
+        author = BoundPerson(full_name="Người báo cáo", locale="vi", created_at=clock.now())
+        session.add(author)
+        await session.flush()
+        draft = FormDraft(
+            unit_id=unit.id,
+            deadline_id=deadline.id,
+            person_id=author.id,
+            form_code=deadline.form_code,
+            form_version=1,
+            answers=answers,
+            cursor={},
+            base_version=None,
+            active=True,
+            updated_at=clock.now(),
+        )
+        session.add(draft)
+        await session.flush()
+        await submit(session, clock, draft, deadline, author)

@@ -140,13 +140,14 @@ async def test_no_keeps_both_and_the_question_is_not_asked_again(app, clock):
 async def test_the_office_checks_an_exemplar_and_the_unit_is_told(app, clock):
     await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
     await reports(app, clock, CENTRE, "phase1_report", "Câu lạc bộ đọc sách")
+    await reports(app, clock, "PGD-VIET-TRI", "phase1_report", "Tổ chuyên môn Mầm non")
     await bound(app, clock, Role.HEAD, SCHOOL)
     clerk = await bound(app, clock, Role.OFFICE)
 
     await clerk.says("/exemplars")
-    assert "Số điển hình trong sổ theo dõi: 2" in clerk.text
+    assert "Số điển hình trong sổ theo dõi: 3" in clerk.text
     assert "Khối trực thuộc Sở: 1" in clerk.text
-    assert "Phòng GD&ĐT thành phố Việt Trì: 1" in clerk.text
+    assert "Phòng GD&ĐT thành phố Việt Trì: 2" in clerk.text  # the office's own, its centre's
     await clerk.says("/exemplars TO TOAN")
     assert "1 điển hình" in clerk.text
     await clerk.taps("Tổ Toán")

@@ -17,6 +17,7 @@ from bot.db.models import (
     Award,
     AwardType,
     Deadline,
+    Exemplar,
     Person,
     Submission,
     SubmissionStatus,
@@ -24,18 +25,23 @@ from bot.db.models import (
     Unit,
 )
 from bot.i18n import Translator
+from bot.services.awards.register import AwardEntry, record_award
+from bot.services.exemplars import changes
 from bot.services.reporting.export import build_workbook, export_file_name
 from bot.services.setup.units_import import read_units
 from tests.conftest import VIETNAM
-from tests.helpers import record_submission
+from tests.helpers import record_submission, submit_report
 
 # The office exports five days after the phase-1 report and the 2016 registration were due.
 EXPORTED_AT = datetime(2016, 10, 25, 10, 0, tzinfo=VIETNAM)
+VI = Translator("vi", VIETNAM)
+EXEMPLARS = VI("Exemplars")  # the sheet's title, translated or not yet
 SHEETS = [
     "Đơn vị",
     "Đăng ký thi đua",
     "Báo cáo",
     "Khen thưởng",
+    EXEMPLARS,
     "Tiến độ chỉ tiêu",
     "Đơn vị chưa nộp",
 ]
@@ -186,6 +192,7 @@ async def test_every_sheet_is_a_filtered_table_with_a_frozen_bold_vietnamese_hea
         "Đăng ký thi đua": 2,
         "Báo cáo": 3,
         "Khen thưởng": 5,
+        EXEMPLARS: 0,  # these reports name none
         "Tiến độ chỉ tiêu": 13,  # 11 targets, and the flags' two blocks
         "Đơn vị chưa nộp": 159,  # the Sở owes its own review of the pilot models too
     }
@@ -196,6 +203,16 @@ async def test_every_sheet_is_a_filtered_table_with_a_frozen_bold_vietnamese_hea
         assert all(cell.font.b and cell.alignment.wrap_text for cell in sheet[1])
         widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
         assert all(10 <= width <= 60 for width in widths)
+        # Printed: landscape A4, as wide as one page, the header on every page.
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+            "landscape",
+            9,
+            1,
+            0,
+        )
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
     units = workbook["Đơn vị"]
     assert [c.value for c in units[1]] == [
         "Mã đơn vị",
@@ -394,6 +411,138 @@ async def test_missing_units_are_exactly_the_units_that_owe_each_deadline(sector
     assert set(owing[titles["model-review-office"]]) == {"SO"}
     due = cells(workbook["Đơn vị chưa nộp"], "Hạn chót")[0]
     assert (due.value, due.number_format) == (datetime(2016, 10, 19), "dd/mm/yyyy")
+
+
+VIET_TRI_OFFICE = "Phòng GD&ĐT thành phố Việt Trì"
+DUU_LAU = "Trung tâm học tập cộng đồng xã Dữu Lâu, thành phố Việt Trì"
+
+
+def _named(name: str, kind: str = "collective", field: str | None = None) -> dict:
+    return {"name": name, "kind": kind, "field": field}
+
+
+@pytest.fixture
+async def exemplars(plan_db, clock):
+    """Reports name six exemplars; one is merged into another, one is no longer an exemplar,
+    one is honoured by an award decision."""
+    clock.set(datetime(2016, 10, 10, 6, 30, tzinfo=VIETNAM))  # still the 9th in UTC
+    phase1 = {"programme": "Bồi dưỡng điển hình", "plan_signed_on": "2016-09-15"}
+    viet_tri = [
+        _named("Tổ Toán - Tin", field="Giảng dạy"),
+        _named("Nguyễn Thị Hương", "individual", "Quản lý"),
+        _named("Tổ Ngữ văn"),
+        _named("Tổ Văn Sử"),
+    ]
+    await submit_report(
+        plan_db, clock, "THPT-VIET-TRI", "phase1-report", {**phase1, "exemplars": viet_tri}
+    )
+    await submit_report(
+        plan_db,
+        clock,
+        "TTHTCD-DUU-LAU",
+        "phase1-report",
+        {**phase1, "exemplars": [_named("Câu lạc bộ Đọc sách")]},
+    )
+    clock.set(datetime(2017, 1, 10, 9, 0, tzinfo=VIETNAM))
+    await submit_report(
+        plan_db,
+        clock,
+        "PGD-VIET-TRI",
+        "model-report",
+        {"models": ["7"], "selected": [_named("Trường Mầm non Hoa Hồng")]},
+    )
+    clock.set(datetime(2017, 3, 1, 9, 0, tzinfo=VIETNAM))
+    async with plan_db.unit_of_work() as session:
+        named = {r.name: r for r in await session.scalars(select(Exemplar))}
+        now = clock.now()
+        await changes.merge(session, named["Tổ Văn Sử"], named["Tổ Ngữ văn"], "test", now)
+        changes.retire(session, named["Câu lạc bộ Đọc sách"], "test", now, "Đã giải thể")
+        unit_id = named["Nguyễn Thị Hương"].unit_id
+        await record_award(
+            session,
+            clock,
+            AwardEntry(
+                "bang_khen_ubnd_tinh", "Nguyen Thi Huong", False, unit_id, "200/QĐ-UBND", MAY_1
+            ),
+            actor="cli",
+        )
+    clock.set(EXPORTED_AT.replace(year=2017, month=6))
+    return plan_db
+
+
+async def test_the_exemplars_sheet_lists_each_record_once_with_its_stage_and_award(
+    exemplars, clock
+):
+    exported, workbook = await export(exemplars, clock)
+
+    sheet = workbook[EXEMPLARS]
+    assert exported.row_counts[EXEMPLARS] == 5  # "Tổ Văn Sử" is "Tổ Ngữ văn" now
+    assert [c.value for c in sheet[1]] == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        *(
+            VI(header)
+            for header in (
+                "District or block",
+                "Exemplar",
+                "Collective or individual",
+                "Field",
+                "Pilot model",
+                "Stage",
+                "First reported in",
+                "First reported on",
+                "Award decision",
+                "Decision date",
+                "No longer an exemplar since",
+                "Reason",
+            )
+        ),
+    ]
+    rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    viet_tri = ("THPT-VIET-TRI", "Trường THPT Việt Trì", "Khối trực thuộc Sở")
+    assert [tuple(row[:4]) for row in rows] == [
+        ("PGD-VIET-TRI", VIET_TRI_OFFICE, VIET_TRI_OFFICE, "Trường Mầm non Hoa Hồng"),
+        (*viet_tri, "Nguyễn Thị Hương"),
+        (*viet_tri, "Tổ Ngữ văn"),
+        (*viet_tri, "Tổ Toán - Tin"),
+        ("TTHTCD-DUU-LAU", DUU_LAU, VIET_TRI_OFFICE, "Câu lạc bộ Đọc sách"),
+    ]
+    in_a_model, honoured, merged, found, retired = (row[4:] for row in rows)
+    phase1 = "Báo cáo nội dung, chương trình, biện pháp xây dựng điển hình tiên tiến (giai đoạn 1)"
+    assert in_a_model[:2] == ["Tập thể", None]
+    assert in_a_model[2].startswith("7. Thí điểm chuyển trường công lập")
+    assert in_a_model[3:] == [
+        VI("fostered"),  # by the pilot model's report
+        "Báo cáo kết quả lựa chọn, phát hiện điển hình của mô hình điểm (2016-2017)",
+        datetime(2017, 1, 10),
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert honoured == [
+        "Cá nhân",
+        "Quản lý",
+        None,
+        VI("honoured"),
+        f"{phase1} (2016-2017)",
+        datetime(2016, 10, 10),  # the day in Vietnam, not in UTC
+        "200/QĐ-UBND",
+        datetime(2017, 5, 1),
+        None,
+        None,
+    ]
+    assert retired[-2:] == [datetime(2017, 3, 1), "Đã giải thể"]
+    assert merged[3] == found[3] == VI("found")
+    assert found[2] is None and found[1] == "Giảng dạy"
+    for column in ("First reported on", "Decision date", "No longer an exemplar since"):
+        assert {c.number_format for c in cells(sheet, VI(column)) if c.value} == {"dd/mm/yyyy"}
+    # Printed too: long names wrap in narrower columns, every cell at the top of its row.
+    first_report = cells(sheet, VI("First reported in"))
+    assert sheet.column_dimensions[first_report[0].column_letter].width == 28
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in first_report)
+    codes = cells(sheet, "Mã đơn vị")
+    assert all(c.alignment.vertical == "top" and not c.alignment.wrap_text for c in codes)
 
 
 async def test_in_english_the_same_workbook_speaks_english(sector, clock):

@@ -19,6 +19,7 @@ from bot.services.setup.units_import import UnitImportError
 from thidua.cli import (
     awards,
     database,
+    exemplars,
     export,
     invites,
     models,
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         people,
         reminders,
         awards,
+        exemplars,
         export,
     ):
         group.add_commands(sub)

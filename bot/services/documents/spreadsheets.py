@@ -1,15 +1,13 @@
-"""The spreadsheets offices keep: read for the importers, written for the export.
+"""The spreadsheets offices keep, read for the importers (the export writes them:
+:mod:`bot.services.documents.workbooks`).
 
-Reading: CSV (as Excel saves it) or XLSX, one header row in English or Vietnamese, any case,
-with or without accents; the columns an importer does not know (STT, notes…) are ignored. A file
-comes as a path (the command line) or as bytes with its name (a file sent in a chat). Every
-problem is a line of :class:`SpreadsheetError`, in the language of the translator given.
+CSV (as Excel saves it) or XLSX, one header row in English or Vietnamese, any case, with or
+without accents; the columns an importer does not know (STT, notes…) are ignored. A file comes
+as a path (the command line) or as bytes with its name (a file sent in a chat). Every problem is
+a line of :class:`SpreadsheetError`, in the language of the translator given.
 
-Writing: each :class:`Table` becomes a sheet a clerk can work with at once: headers in bold on a
-frozen row, a filter over the data, widths fitted to the content, and dates as real Excel dates.
-
-openpyxl is imported only when a workbook is read or written: it loads numpy, which would add
-18 MB and a noticeable delay to every start of the bot.
+openpyxl is imported only when a workbook is read: it loads numpy, which would add 18 MB and a
+noticeable delay to every start of the bot.
 """
 
 from __future__ import annotations
@@ -21,9 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from bot.text import fold
 
@@ -239,111 +235,3 @@ def _pick(cells: list[str], positions: dict[str, int], columns: Sequence[Column]
 
 def _cell(cells: list[str], position: int | None) -> str:
     return cells[position] if position is not None and position < len(cells) else ""
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-DATE = "dd/mm/yyyy"
-DATETIME = "dd/mm/yyyy hh:mm"
-PERCENT = "0%"
-MIN_WIDTH, MAX_WIDTH = 10, 60  # characters
-PADDING, FILTER_BUTTON = 2, 4  # room around a value; the header also holds the filter's arrow
-# Longer headers (a form's questions) wrap rather than widen a column of short answers.
-HEADER_WIDTH = 30
-EXCEL_TEXT_LIMIT = 32_767  # Excel reports a longer cell as a damaged workbook
-
-
-@dataclass(frozen=True)
-class Table:
-    """One sheet to write, translated: headers, a number format per column, the rows."""
-
-    title: str
-    headers: list[str]
-    formats: list[str | None]
-    rows: list[tuple[Any, ...]]
-
-    def widths(self) -> list[int]:
-        """Each column fitted to its longest entry, within MIN_WIDTH..MAX_WIDTH characters."""
-        return [
-            min(max(self._header_width(header), self._longest(index), MIN_WIDTH), MAX_WIDTH)
-            for index, header in enumerate(self.headers)
-        ]
-
-    @staticmethod
-    def _header_width(header: str) -> int:
-        return min(len(header) + FILTER_BUTTON, HEADER_WIDTH)
-
-    def _longest(self, index: int) -> int:
-        number_format = self.formats[index]
-        values = (row[index] for row in self.rows if row[index] is not None)
-        # A formatted cell is as wide as its format ("dd/mm/yyyy"), whatever its raw value.
-        lengths = (len(number_format or str(value)) for value in values)
-        return max(lengths, default=0) + PADDING
-
-
-def write_workbook(tables: list[Table]) -> bytes:
-    """The .xlsx file: CPU only, no database, so it can run in a thread."""
-    writer = _Writer()
-    for table in tables:
-        writer.add(table)
-    return writer.save()
-
-
-class _Writer:
-    """openpyxl's write-only mode: rows stream out instead of living as cell objects."""
-
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.utils import get_column_letter
-
-        self.workbook = Workbook(write_only=True)
-        self._new_cell = WriteOnlyCell
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._header_style = {
-            "font": Font(bold=True),
-            "alignment": Alignment(wrap_text=True, vertical="center"),
-        }
-        self._letter = get_column_letter
-
-    def add(self, sheet: Table) -> None:
-        ws = self.workbook.create_sheet(sheet.title)
-        # A write-only sheet takes widths and the frozen row before its first row only.
-        for number, width in enumerate(sheet.widths(), 1):
-            ws.column_dimensions[self._letter(number)].width = width
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{self._letter(len(sheet.headers))}{len(sheet.rows) + 1}"
-        ws.append([self._styled(ws, header, **self._header_style) for header in sheet.headers])
-        for row in sheet.rows:
-            ws.append(
-                [self._cell(ws, value, fmt) for value, fmt in zip(row, sheet.formats, strict=True)]
-            )
-
-    def save(self) -> bytes:
-        buffer = BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
-
-    def _cell(self, ws, value: Any, number_format: str | None) -> Any:
-        if isinstance(value, str):
-            return self._text(ws, value)
-        if value is None or number_format is None:
-            return value
-        return self._styled(ws, value, number_format=number_format)
-
-    def _text(self, ws, text: str) -> Any:
-        # Control characters make Excel refuse the file; so does a cell over its limit.
-        text = self._illegal.sub("", text)[:EXCEL_TEXT_LIMIT]
-        if not text.startswith("="):
-            return text
-        cell = self._new_cell(ws, text)
-        cell.data_type = "s"  # typed by a person: shown as text, never run as a formula
-        return cell
-
-    def _styled(self, ws, value: Any, **style: Any) -> Any:
-        cell = self._new_cell(ws, value)
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell

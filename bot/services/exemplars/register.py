@@ -102,7 +102,8 @@ async def counts(session: AsyncSession, scope: Scope) -> Counts:
     parent = aliased(Unit)
     rows = await session.execute(
         _in_scope(
-            select(Exemplar.stage, PilotModel.number, parent.kind, parent.name)
+            select(Exemplar.stage, PilotModel.number)
+            .add_columns(Unit.kind, Unit.name, parent.kind, parent.name)
             .join(Unit, Unit.id == Exemplar.unit_id)
             .outerjoin(parent, parent.id == Unit.parent_id)
             .outerjoin(PilotModel, PilotModel.id == Exemplar.model_id)
@@ -112,30 +113,43 @@ async def counts(session: AsyncSession, scope: Scope) -> Counts:
     )
     by_stage, by_model, by_district = Counter(), Counter(), Counter()
     total = 0
-    for stage, model, parent_kind, parent_name in rows:
+    for stage, model, *unit_and_parent in rows:
         total += 1
         by_stage[stage] += 1
         by_model[model or 0] += 1
-        by_district[parent_name if parent_kind == DISTRICT_OFFICE else SO_DIRECT] += 1
+        by_district[_district(*unit_and_parent)] += 1
     return Counts(total, by_stage, by_model, by_district)
+
+
+def _district(kind: str, name: str, parent_kind: str | None, parent_name: str | None) -> str:
+    """The district a record counts in: its district office's (the office's own records
+    included), else the Sở-direct block."""
+    if kind == DISTRICT_OFFICE:
+        return name
+    return parent_name if parent_kind == DISTRICT_OFFICE else SO_DIRECT
 
 
 async def page(session: AsyncSession, scope: Scope, number: int, search: str = "") -> Page:
     """One page of records by unit and name, those still exemplars first; each word of
     ``search`` is in the record's or the unit's name, typed with or without accents."""
+    rows = await entries(session, scope, search)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(number, 0), pages - 1)
+    shown = rows[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
+    return Page(shown, number, pages, len(rows))
+
+
+async def entries(session: AsyncSession, scope: Scope, search: str = "") -> list[Entry]:
+    """Every record the scope sees, in the order of :func:`page` (the command line lists them
+    all)."""
     query = _in_scope(select(Exemplar, Unit).join(Unit, Unit.id == Exemplar.unit_id), scope)
     for word in fold(search).split():
         pattern = f"%{word}%"
         query = query.where(or_(Exemplar.search_name.like(pattern), Unit.search_name.like(pattern)))
-    rows = (
-        await session.execute(
-            query.order_by(Exemplar.retired_at.is_not(None), Unit.name, Exemplar.search_name)
-        )
-    ).all()
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(number, 0), pages - 1)
-    shown = rows[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
-    return Page([Entry(record, unit) for record, unit in shown], number, pages, len(rows))
+    rows = await session.execute(
+        query.order_by(Exemplar.retired_at.is_not(None), Unit.name, Exemplar.search_name)
+    )
+    return [Entry(record, unit) for record, unit in rows]
 
 
 @dataclass(frozen=True)

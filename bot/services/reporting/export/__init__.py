@@ -1,5 +1,6 @@
 """The office's workbook (``thidua export``, ``/export``): units, registrations, reports, awards,
-quota progress and the units that still owe a deadline, one sheet each.
+the register of exemplars, quota progress and the units that still owe a deadline, one sheet
+each.
 
 Sheets are declared as columns (:mod:`.columns`) and rows of plain values (:mod:`.sheets`);
 the spreadsheet writer lays every sheet out (:mod:`bot.services.documents.spreadsheets`).
@@ -21,7 +22,7 @@ from bot.db import audit
 from bot.forms.catalog import REGISTRATION
 from bot.i18n import N_, Translator
 from bot.services.awards.quotas import progress
-from bot.services.documents.spreadsheets import Table, write_workbook
+from bot.services.documents.workbooks import Table, write_workbook
 from bot.services.reporting.export import sheets
 from bot.services.reporting.export.context import load_context
 
@@ -59,6 +60,7 @@ async def collect_sheets(session: AsyncSession, now: datetime, t: Translator) ->
     registrations = [d for d in ctx.deadlines if d.form_code == REGISTRATION.code]
     reports = [d for d in ctx.deadlines if d.form_code != REGISTRATION.code]
     awarded = await sheets.awards(session, ctx.plan)
+    exemplars = await sheets.exemplars(session)
     quotas = await progress(session)
     submitted = {(s.unit_id, s.deadline_id) for s in submitted_rows}
     missing = await sheets.missing_rows(session, ctx, submitted)
@@ -67,6 +69,7 @@ async def collect_sheets(session: AsyncSession, now: datetime, t: Translator) ->
         sheets.submission_sheet(N_("Registrations"), registrations, submitted_rows, ctx),
         sheets.submission_sheet(N_("Reports"), reports, submitted_rows, ctx),
         sheets.awards_sheet(awarded, ctx),
+        sheets.exemplars_sheet(exemplars, ctx),
         sheets.quotas_sheet(quotas, ctx),
         sheets.missing_sheet(missing, ctx),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import N_, Translator
-from bot.services.documents.spreadsheets import DATE, DATETIME, PERCENT, Table
+from bot.services.documents.workbooks import DATE, DATETIME, PERCENT, Table
 
 KIND_NAMES = {
     "department": N_("Department"),
@@ -23,6 +23,7 @@ NOT_SUBMITTED = N_("not submitted")
 class Column:
     header: str  # a msgid
     number_format: str | None = None
+    wrap_at: int | None = None  # a printed sheet's long text wraps at this width
 
 
 DEADLINE_COLUMNS = (Column(N_("Deadline")), Column(N_("School year")), Column(N_("Last day"), DATE))
@@ -60,6 +61,23 @@ AWARD_COLUMNS = (
     Column(N_("Decision date"), DATE),
     Column(N_("Recorded at"), DATETIME),
 )
+# Meant to be printed as well: fewer columns, long text wrapped, so a landscape page holds them.
+EXEMPLAR_COLUMNS = (
+    Column(N_("Unit code")),
+    Column(N_("Unit name"), wrap_at=26),
+    Column(N_("District or block"), wrap_at=20),
+    Column(N_("Exemplar"), wrap_at=26),
+    Column(N_("Collective or individual"), wrap_at=12),
+    Column(N_("Field"), wrap_at=16),
+    Column(N_("Pilot model"), wrap_at=26),
+    Column(N_("Stage"), wrap_at=12),
+    Column(N_("First reported in"), wrap_at=28),
+    Column(N_("First reported on"), DATE, wrap_at=14),
+    Column(N_("Award decision"), wrap_at=16),
+    Column(N_("Decision date"), DATE, wrap_at=14),
+    Column(N_("No longer an exemplar since"), DATE, wrap_at=14),
+    Column(N_("Reason"), wrap_at=24),
+)
 QUOTA_COLUMNS = (
     Column(N_("Award type")),
     Column(N_("Scope")),
@@ -79,4 +97,6 @@ MISSING_COLUMNS = (
 
 def table(title: str, columns: tuple[Column, ...], rows: list[tuple], t: Translator) -> Table:
     """A sheet of ``rows`` under ``columns``, translated."""
-    return Table(t(title), [t(c.header) for c in columns], [c.number_format for c in columns], rows)
+    headers = [t(c.header) for c in columns]
+    wraps = [c.wrap_at for c in columns]
+    return Table(t(title), headers, [c.number_format for c in columns], rows, wraps)

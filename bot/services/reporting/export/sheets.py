@@ -1,5 +1,6 @@
 """The rows of each sheet: units, registrations and reports (a column per question of their
-forms), awards, quota progress, and the units that still owe a deadline. Plain values from a
+forms), awards, the register of exemplars, quota progress, and the units that still owe a
+deadline. Plain values from a
 few set-based queries, whatever the number of units."""
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from bot.db.models import (
     Award,
     AwardType,
     Deadline,
+    Exemplar,
+    ExemplarEvent,
+    PilotModel,
     Plan,
     Submission,
     SubmissionStatus,
@@ -26,13 +30,16 @@ from bot.forms.definition import FormDefinition
 from bot.forms.fields import Date, Field, Group, Integer
 from bot.i18n import N_
 from bot.services.awards.quotas import QuotaLine
-from bot.services.documents.spreadsheets import DATE, Table
+from bot.services.documents.workbooks import DATE, Table
+from bot.services.exemplars.changes import RETIRED
+from bot.services.exemplars.wording import stage_name
 from bot.services.obligations.deadlines import school_year_of
 from bot.services.obligations.owing import owing_units
 from bot.services.reporting.drafts import FormEnv
 from bot.services.reporting.export.columns import (
     AWARD_COLUMNS,
     BLOCK_NAMES,
+    EXEMPLAR_COLUMNS,
     KIND_NAMES,
     MISSING_COLUMNS,
     NOT_SUBMITTED,
@@ -44,6 +51,7 @@ from bot.services.reporting.export.columns import (
 )
 from bot.services.reporting.export.context import ExportContext, in_locale
 from bot.services.reporting.submissions import STATUS_NAMES
+from bot.services.setup.units import DISTRICT_OFFICE
 
 
 def units_sheet(ctx: ExportContext) -> Table:
@@ -190,6 +198,74 @@ def _award_row(award: Award, kind: AwardType, ctx: ExportContext) -> tuple[Any, 
         award.decision_date,
         ctx.local(award.recorded_at),
     )
+
+
+@dataclass(frozen=True)
+class ExemplarRow:
+    record: Exemplar
+    first_report: Deadline | None
+    model: PilotModel | None
+    award: Award | None
+    retired_because: str | None
+
+
+async def exemplars(session: AsyncSession) -> list[ExemplarRow]:
+    """The register's records by unit and name; a record merged into another is that one."""
+    rows = await session.execute(
+        select(Exemplar, Deadline, PilotModel, Award)
+        .join(Unit, Unit.id == Exemplar.unit_id)
+        .outerjoin(Submission, Submission.id == Exemplar.first_submission_id)
+        .outerjoin(Deadline, Deadline.id == Submission.deadline_id)
+        .outerjoin(PilotModel, PilotModel.id == Exemplar.model_id)
+        .outerjoin(Award, Award.id == Exemplar.award_id)
+        .where(Exemplar.merged_into_id.is_(None))
+        .order_by(Unit.code, Exemplar.search_name, Exemplar.id)
+    )
+    reasons = await session.execute(
+        select(ExemplarEvent.exemplar_id, ExemplarEvent.note)
+        .where(ExemplarEvent.kind == RETIRED)
+        .order_by(ExemplarEvent.at, ExemplarEvent.id)
+    )
+    latest = {record_id: note for record_id, note in reasons}  # the latest reason stands
+    return [
+        ExemplarRow(record, first, model, award, record.retired_at and latest.get(record.id))
+        for record, first, model, award in rows
+    ]
+
+
+def exemplars_sheet(rows: list[ExemplarRow], ctx: ExportContext) -> Table:
+    return table(N_("Exemplars"), EXEMPLAR_COLUMNS, [_exemplar_row(r, ctx) for r in rows], ctx.t)
+
+
+def _exemplar_row(row: ExemplarRow, ctx: ExportContext) -> tuple[Any, ...]:
+    record, first, model, award = row.record, row.first_report, row.model, row.award
+    code, name, block, _parent = ctx.unit_cells(record.unit_id)
+    return (
+        code,
+        name,
+        _district(record.unit_id, ctx) or block,
+        record.name,
+        ctx.t(N_("Collective")) if record.collective else ctx.t(N_("Individual")),
+        record.field,
+        f"{model.number}. {in_locale(ctx.t, model.name, model.name_en)}" if model else None,
+        stage_name(record.stage, ctx.t),
+        first.title_in(ctx.t.locale) if first else None,
+        ctx.local(record.first_reported_at).date(),
+        award.decision_number if award else None,
+        award.decision_date if award else None,
+        ctx.local(record.retired_at).date() if record.retired_at else None,
+        row.retired_because,
+    )
+
+
+def _district(unit_id: int, ctx: ExportContext) -> str | None:
+    """The district office a unit is, or is under; None for the Sở-direct units."""
+    unit = ctx.units[unit_id]
+    parent = ctx.units.get(unit.parent_id)
+    for candidate in (unit, parent):
+        if candidate is not None and candidate.kind == DISTRICT_OFFICE:
+            return candidate.name
+    return None
 
 
 def quotas_sheet(lines: list[QuotaLine], ctx: ExportContext) -> Table:
