@@ -207,3 +207,23 @@ def test_checking_an_unknown_record_is_refused(cli, reported):
     assert (code, err) == (2, f"thidua: {_('No exemplar record #{id}.', id=999)}\n")
     with pytest.raises(SystemExit):
         cli("exemplars", "check", "abc", "--note", "x")
+
+
+def test_select_steers_a_teacher_as_a_pilot_and_tells_the_unit(cli, reported, database_url):
+    teacher = str(reported["Nguyễn Thị Hương"])
+
+    code, out, _err = cli("exemplars", "select", teacher, "--model", "2", "--year", "2017-2018")
+
+    assert code == 0 and "mô hình 2" in out and "2017-2018" in out and out.rstrip().endswith("1.")
+    _code, card, _err = cli("exemplars", "show", teacher)
+    assert "Giai đoạn: bồi dưỡng" in card
+    assert "chọn chỉ đạo điểm mô hình 2, năm học 2017-2018" in card
+    [notice] = _outbox(database_url)
+    assert "để chỉ đạo điểm mô hình 2." in notice.payload["text"]
+
+    code, _out, err = cli("exemplars", "select", teacher, "--model", "2", "--year", "2017-2018")
+    assert code == 2 and "đã được chọn cho mô hình này" in err
+    code, _out, err = cli("exemplars", "select", teacher, "--model", "9", "--year", "2017-2018")
+    assert code == 2 and "Không có mô hình điểm 9 trong năm học 2017-2018" in err
+    code, _out, err = cli("exemplars", "select", teacher, "--model", "2", "--year", "2031-2032")
+    assert code == 2 and "năm học 2031-2032" in err

@@ -1,6 +1,6 @@
-"""``thidua exemplars list|show|check``: the register of exemplars from the command line, as
-the office sees it in chat (/exemplars): the whole sector or a unit's, a record's card with its
-history, and the office's check, of which the unit is told."""
+"""``thidua exemplars list|show|check|select``: the register of exemplars from the command
+line, as the office sees it in chat (/exemplars): the whole sector or a unit's, a record's card
+with its history, the office's check and its choice of pilots, of which the unit is told."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from bot.db.models import ExemplarStage
 from bot.i18n import Translator
 from bot.services.exemplars import register, wording
 from bot.services.exemplars.changes import ChangeRefused
-from bot.services.exemplars.checking import check_and_tell
+from bot.services.exemplars.checking import check_and_tell, select_and_tell
+from bot.services.obligations.deadlines import school_year_of
 from bot.services.setup import units
-from bot.services.setup.plan_store import pilot_models
+from bot.services.setup.plan_store import active_plan, pilot_models
 from thidua.cli import common
 
 STAGES = [stage.value for stage in ExemplarStage]
@@ -39,6 +40,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--stage", choices=STAGES, help="the stage the office finds it at")
     check.add_argument("--note", help="the office's note, kept in its history")
     check.set_defaults(command=exemplars_check)
+    select = group.add_parser(
+        "select", help="steer it as a pilot of a model in a school year (the unit is told)"
+    )
+    select.add_argument("id", type=_record_id, metavar="ID")
+    select.add_argument("--model", type=int, required=True, help="the model's number")
+    select.add_argument("--year", help="the school year, e.g. 2017-2018 (default: this one)")
+    select.set_defaults(command=exemplars_select)
 
 
 def _record_id(value: str) -> int:
@@ -115,6 +123,38 @@ async def exemplars_check(args: argparse.Namespace, settings: Settings) -> None:
             id=record.id,
             name=record.name,
             stage=wording.stage_name(record.stage, _),
+            count=told,
+        )
+
+    print(await common.with_database(settings, work))
+
+
+async def exemplars_select(args: argparse.Namespace, settings: Settings) -> None:
+    _ = common.translator(settings)
+    now = SystemClock().now()
+    year = args.year or school_year_of(now.astimezone(settings.zone).date())
+
+    async def work(session) -> str:
+        record = await _record(session, args.id, _)
+        plan = await active_plan(session)
+        model = next((m for m in await pilot_models(session) if m.number == args.model), None)
+        if model is None or year not in plan.school_years:
+            raise common.UsageError(
+                _("No pilot model {number} in school year {year}.", number=args.model, year=year)
+            )
+        try:
+            told = await select_and_tell(
+                session, record, model, year, common.CLI_ACTOR, now, settings.zone
+            )
+        except ChangeRefused as refusal:
+            raise common.UsageError(_(refusal.reason)) from None
+        return _(
+            "#{id} “{name}” is steered as a pilot of model {number} in {year}; people of the "
+            "unit told: {count}.",
+            id=record.id,
+            name=record.name,
+            number=model.number,
+            year=year,
             count=told,
         )
 
