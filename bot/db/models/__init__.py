@@ -21,6 +21,7 @@ from bot.db.models.people import (
     InviteFailure,
     Person,
     RoleGrant,
+    SteeringDepartment,
     Unit,
 )
 from bot.db.models.plan import (
@@ -79,6 +80,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Submission",
+    "SteeringDepartment",
     "SubmissionModel",
     "SubmissionStatus",
     "SubmissionVersion",
