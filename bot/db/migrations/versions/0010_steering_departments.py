@@ -72,17 +72,13 @@ def _link_loaded_models() -> None:
     models = bind.execute(sa.select(_models.c.id, _models.c.steering)).all()
     if not models:
         return  # loading a plan will make them
-    op.bulk_insert(
-        _departments, [{"code": c, "name": n, "name_en": e} for c, n, e in _DEPARTMENTS]
-    )
+    op.bulk_insert(_departments, [{"code": c, "name": n, "name_en": e} for c, n, e in _DEPARTMENTS])
     ids = dict(bind.execute(sa.select(_departments.c.name, _departments.c.id)).all())
     for model_id, steering in models:
         named = [name for _code, name, _en in _DEPARTMENTS if name.lower() in steering.lower()]
         if named:
             bind.execute(
-                _models.update()
-                .where(_models.c.id == model_id)
-                .values(department_id=ids[named[0]])
+                _models.update().where(_models.c.id == model_id).values(department_id=ids[named[0]])
             )
 
 
