@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import Context
-from bot.db.models import Role
+from bot.db.models import Role, SteeringDepartment, Unit
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, UNIT_ROLES
+from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, STEERING_ONLY, UNIT_ROLES
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ MENU = (
     MenuItem("register", N_("📝 Emulation registration"), UNIT_ROLES),
     MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
     MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
+    MenuItem("models", N_("🧭 The pilot models you steer"), STEERING_ONLY),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
     MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
     MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
@@ -39,6 +40,7 @@ ROLE_NAMES = {
     Role.MEMBER: N_("unit member"),
     Role.OFFICE: N_("Department office (Văn phòng Sở)"),
     Role.COUNCIL: N_("member of the Emulation and Commendation Council"),
+    Role.STEERING: N_("steering officer for pilot models"),
 }
 
 
@@ -62,8 +64,14 @@ def who_am_i(ctx: Context) -> str:
     _ = ctx.t
     lines = []
     for grant in sorted(ctx.person.roles, key=lambda g: g.id):
-        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=grant.unit.name))
+        where = place_name(ctx, grant.unit, grant.department)
+        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=where))
     return "\n".join(lines)
+
+
+def place_name(ctx: Context, unit: Unit, department: SteeringDepartment | None) -> str:
+    """Where a role is held: a steering department by its name, anyone else by their unit."""
+    return department.name_in(ctx.t.locale) if department is not None else unit.name
 
 
 async def not_understood(_event: Incoming, ctx: Context) -> Outcome:

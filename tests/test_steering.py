@@ -1,0 +1,163 @@
+"""Steering departments: bound by invite, they see /models and /status for the pilot models they
+steer and those models' units, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Deadline, Role, Unit
+from bot.plan import PlanError, load_plan
+from bot.services.setup.invites import InviteError, create_invite
+from tests.helpers import Person, issue_code, record_submission
+from tests.test_plan import FILE_NAME, edited_default, error_lines
+
+REFUSED = "không tồn tại hoặc không dành cho bạn"
+BUTTON_REFUSED = "Nút này không còn hiệu lực."
+GDTRH = "Phòng Giáo dục Trung học"
+
+
+async def steering(app, clock, department: str = "GDTRH") -> Person:
+    person = Person.new(app)
+    await person.says(
+        f"/start {await issue_code(app.db, clock, Role.STEERING, department=department)}"
+    )
+    return person
+
+
+async def deadline_id(app, code: str) -> int:
+    async with app.db.unit_of_work() as session:
+        return await session.scalar(select(Deadline.id).where(Deadline.code == code))
+
+
+def test_the_plan_links_each_model_to_the_department_steering_it():
+    plan = load_plan()
+    departments = {d.code: d.name for d in plan.steering_departments}
+    assert departments["GDTRH"] == GDTRH
+    assert departments["CONG-DOAN"] == "Công đoàn Giáo dục tỉnh"
+    assert {m.number: m.department for m in plan.models} == {
+        1: "GDTRH",
+        2: "GDTRH",
+        3: "CTHSSV",
+        4: "CONG-DOAN",  # with the Sở's office, which sees every model anyway
+        5: "DTBD",
+        6: "DTBD",
+        7: "KHTC",
+        8: "GDTRH",
+    }
+
+
+def test_a_model_naming_an_unknown_department_is_refused(tmp_path):
+    text = edited_default('department = "KHTC"', 'department = "KHTT"')
+    assert error_lines(tmp_path, text) == [
+        f'{FILE_NAME}: models[6].department: unknown steering department "KHTT"'
+    ]
+    with pytest.raises(PlanError):
+        load_plan(tmp_path / FILE_NAME)
+
+
+async def test_a_steering_invite_needs_a_known_department_and_no_unit(plan_db, clock):
+    async with plan_db.unit_of_work() as session:
+        for role, unit, department in (
+            (Role.STEERING, None, None),
+            (Role.STEERING, None, "NOPE"),
+            (Role.STEERING, "THPT-VIET-TRI", "GDTRH"),
+            (Role.HEAD, "THPT-VIET-TRI", "GDTRH"),
+        ):
+            with pytest.raises(InviteError):
+                await create_invite(
+                    session,
+                    clock,
+                    role=role,
+                    unit_code=unit,
+                    department_code=department,
+                    created_by="test",
+                    ttl=timedelta(days=1),
+                )
+
+
+async def test_a_department_is_bound_by_invite_and_shown_by_its_name(app, clock):
+    person = await steering(app, clock)
+    assert "Liên kết thành công!" in person.text and GDTRH in person.text
+    await person.says("/menu")
+    assert f"· {GDTRH}" in person.text
+    await person.says("/help")
+    for command in ("/models", "/status", "/deadlines"):
+        assert command in person.text
+    for command in ("/register", "/report", "/review", "/awards", "/export", "/progress"):
+        assert command not in person.text
+
+
+async def test_models_shows_only_the_models_the_department_steers(app, clock):
+    await record_submission(app.db, clock, "THPT-HA-HOA", "model_report")
+    person = await steering(app, clock)
+
+    await person.says("/models")
+
+    text = person.text
+    assert "Các mô hình chỉ đạo điểm của kế hoạch, năm học 2016-2017." in text
+    shown = [block.split(".")[0] for block in text.split("\n\n")[2:]]
+    assert shown == ["1", "2", "8"]
+    assert "Trường THPT Hạ Hòa ✅" in text
+    assert "Trường THPT Việt Trì ❌" in text
+    assert "Minh Đài" not in text  # model 3, Phòng Công tác HSSV's
+    assert "🎯" not in text  # selecting units is the office's
+
+
+async def test_status_covers_the_models_deadlines_and_units_of_the_department(app, clock):
+    person = await steering(app, clock, "KHTC")  # model 7: Phòng GD&ĐT Lâm Thao, Việt Trì
+    await record_submission(app.db, clock, "PGD-LAM-THAO", "model_report")
+
+    await person.says("/status")
+    labels = [b.label for r in person.last.replies for b in r.all_buttons()]
+    assert labels and all("mô hình" in label.lower() for label in labels), labels
+
+    await person.says("/status model-report")
+    assert "chưa nộp 1 (trên 2)" in person.text
+    assert "Phòng GD&ĐT thành phố Việt Trì" in person.text
+    assert "Theo huyện" not in person.text  # districts are not its view
+
+
+async def test_forged_buttons_beyond_the_department_are_refused(app, clock):
+    person = await steering(app, clock)  # models 1, 2, 8
+    models, phase_one = (
+        await deadline_id(app, "model-report"),
+        await deadline_id(app, "phase1-report"),
+    )
+    async with app.db.unit_of_work() as session:
+        district = await session.scalar(select(Unit.id).where(Unit.code == "PGD-VIET-TRI"))
+    for forged in (
+        f"st:{phase_one}:0:",  # not a pilot models' deadline
+        f"st:{models}:0:m3",  # a model another department steers
+        f"st:{models}:0:d{district}",
+        f"stf:{models}:d",
+        f"st:{models}:x:",
+        "pil:2016-2017",
+        "review",
+        "rv:1",
+        "export",
+    ):
+        await person.presses(forged)
+        assert person.last.notice == BUTTON_REFUSED, forged
+    await person.presses(f"st:{models}:0:m2")
+    assert "(trên 7)" in person.text
+
+
+async def test_every_other_command_is_refused_politely(app, clock):
+    person = await steering(app, clock)
+    for command in (
+        "/review",
+        "/awards",
+        "/export",
+        "/register",
+        "/report",
+        "/mystatus",
+        "/progress",
+        "/pilots",
+        "/broadcast",
+        "/unit viet tri",
+    ):
+        await person.says(command)
+        assert REFUSED in person.text, command
