@@ -8,9 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Deadline, Role, Unit
+from bot.db.models import Deadline, Exemplar, ExemplarStage, Role, SteeringDepartment, Unit
 from bot.plan import PlanError, load_plan
+from bot.services.exemplars import register
+from bot.services.selection.choosing import choose_by_codes
 from bot.services.setup.invites import InviteError, create_invite
+from bot.text import fold
+from tests.conftest import VIETNAM
 from tests.helpers import Person, issue_code, record_submission
 from tests.test_plan import FILE_NAME, edited_default, error_lines
 
@@ -161,3 +165,83 @@ async def test_every_other_command_is_refused_politely(app, clock):
     ):
         await person.says(command)
         assert REFUSED in person.text, command
+
+
+# --- the register of exemplars, as a steering department and a district office see it ---------
+
+
+async def _records(db, clock, unit_codes: list[str]) -> dict[str, int]:
+    """An exemplar record per unit, as a report would have made it; unit code → record id."""
+    async with db.unit_of_work() as session:
+        ids = {}
+        for code in unit_codes:
+            unit = await session.scalar(select(Unit).where(Unit.code == code))
+            record = Exemplar(
+                unit_id=unit.id,
+                name=f"Tổ Toán {code}",
+                search_name=fold(f"Tổ Toán {code}"),
+                collective=True,
+                stage=ExemplarStage.FOUND,
+                first_reported_at=clock.now(),
+                updated_at=clock.now(),
+            )
+            session.add(record)
+            await session.flush()
+            ids[code] = record.id
+    return ids
+
+
+async def _department_id(session, code: str) -> int:
+    return await session.scalar(
+        select(SteeringDepartment.id).where(SteeringDepartment.code == code)
+    )
+
+
+async def test_a_steering_department_sees_the_exemplars_of_its_model_units_of_any_year(
+    plan_db, clock
+):
+    async with plan_db.unit_of_work() as session:  # Minh Đài joins model 2 in 2018-2019
+        await choose_by_codes(
+            session, clock, VIETNAM, "test", (2, "2018-2019"), ["THPT-VIET-TRI", "THPT-MINH-DAI"]
+        )
+    ids = await _records(
+        plan_db,
+        clock,
+        ["THPT-HA-HOA", "THPT-MINH-DAI", "THPT-VU-THE-LANG", "TRUONG-BDNG-CBQLGD", "PGD-PHU-THO"],
+    )
+    async with plan_db.unit_of_work() as session:
+        department = await _department_id(session, "GDTRH")
+        scope = await register.scope_of(session, {Role.STEERING}, None, department)
+        listed = await register.page(session, scope, 0)
+        outside = await register.record_in(session, scope, ids["THPT-VU-THE-LANG"])
+        inside = await register.record_in(session, scope, ids["THPT-MINH-DAI"])
+        counted = await register.counts(session, scope)
+        without_department = await register.scope_of(session, {Role.STEERING}, None)
+
+    names = sorted(entry.unit.name for entry in listed.entries)
+    assert names == [
+        "Phòng GD&ĐT thị xã Phú Thọ",  # model 8
+        "Trường THPT Hạ Hòa",  # model 1
+        "Trường THPT Minh Đài",  # model 2, from 2018-2019 (and model 3, not its own)
+    ]
+    assert counted.total == 3
+    assert outside is None  # model 3 only: Phòng Công tác HSSV's
+    assert inside is not None
+    assert without_department is None
+    powers = register.powers_over(inside, {Role.STEERING}, None)
+    assert powers == register.Powers(edit=False, check=False, note=True)
+
+
+async def test_a_district_office_sees_its_schools_exemplars_and_no_others(plan_db, clock):
+    ids = await _records(plan_db, clock, ["PGD-VIET-TRI", "TTHTCD-DUU-LAU", "THPT-VIET-TRI"])
+    async with plan_db.unit_of_work() as session:
+        office = await session.scalar(select(Unit).where(Unit.code == "PGD-VIET-TRI"))
+        scope = await register.scope_of(session, {Role.HEAD}, office)
+        seen = {code: await register.record_in(session, scope, i) for code, i in ids.items()}
+        school = seen["TTHTCD-DUU-LAU"]
+        powers = register.powers_over(school, {Role.HEAD}, office)
+    assert {code for code, record in seen.items() if record is not None} == {
+        "PGD-VIET-TRI",
+        "TTHTCD-DUU-LAU",
+    }
+    assert powers == register.Powers(edit=False, check=False, note=False)
