@@ -3,7 +3,7 @@ steer and those models' units, and nothing else."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from bot.services.exemplars import register
 from bot.services.selection.choosing import choose_by_codes
 from bot.services.setup.invites import InviteError, create_invite
 from bot.text import fold
+from scheduler import build_scheduler
 from tests.conftest import VIETNAM
 from tests.helpers import Person, issue_code, record_submission
 from tests.test_plan import FILE_NAME, edited_default, error_lines
@@ -245,3 +246,61 @@ async def test_a_district_office_sees_its_schools_exemplars_and_no_others(plan_d
         "TTHTCD-DUU-LAU",
     }
     assert powers == register.Powers(edit=False, check=False, note=False)
+
+
+# --- the weekly digest -------------------------------------------------------------------------
+
+MONDAY = datetime(2016, 12, 5, 7, 30, tzinfo=VIETNAM)
+MODEL_REPORT = "Báo cáo kết quả lựa chọn, phát hiện điển hình của mô hình điểm (2016-2017)"
+MODEL_REVIEW = "Đánh giá của đơn vị cho sơ kết công tác xây dựng điểm các mô hình (2016-2017)"
+
+
+def delivered_to(sender, person: Person) -> list[str]:
+    return [text for chat, text in sender.delivered if chat == person.identity.chat_id]
+
+
+async def test_the_weekly_digest_tells_each_department_what_its_model_units_still_owe(
+    app, clock, jobs, sender
+):
+    finance, secondary = await steering(app, clock, "KHTC"), await steering(app, clock, "GDTRH")
+    await record_submission(app.db, clock, "PGD-LAM-THAO", "model_report")  # models 1, 2, 7
+    clock.set(MONDAY)
+
+    await jobs.steering_digest()
+    await jobs.steering_digest()  # the same week again: nothing more
+    await jobs.deliver()
+
+    [digest] = delivered_to(sender, finance)
+    assert "05/12/2016" in digest
+    model_report = digest.split(MODEL_REPORT)[1].split(MODEL_REVIEW)[0]
+    assert "15/01/2017" in model_report and "còn 41 ngày" in model_report
+    assert "Phòng GD&ĐT thành phố Việt Trì" in model_report
+    assert "Lâm Thao" not in model_report  # it reported on model 7
+    assert "Lâm Thao" in digest.split(MODEL_REVIEW)[1]  # but not reviewed it yet
+    [digest] = delivered_to(sender, secondary)
+    assert "Trường THPT Hạ Hòa (pilot model(s) 1)" in digest
+    assert "Phòng GD&ĐT thành phố Việt Trì (pilot model(s) 1, 2)" in digest
+    assert "Minh Đài" not in digest  # model 3's
+
+    clock.set(MONDAY + timedelta(days=7))
+    await jobs.steering_digest()
+    await jobs.deliver()
+    assert len(delivered_to(sender, finance)) == 2  # the next week's
+
+
+async def test_a_department_whose_units_owe_nothing_gets_no_digest(app, clock, jobs, sender):
+    finance = await steering(app, clock, "KHTC")
+    for unit in ("PGD-LAM-THAO", "PGD-VIET-TRI"):
+        for form in ("model_report", "model_review"):
+            await record_submission(app.db, clock, unit, form)
+    clock.set(MONDAY)
+
+    assert await jobs.steering_digest() == 0
+    await jobs.deliver()
+    assert delivered_to(sender, finance) == []
+
+
+def test_the_digest_goes_out_on_monday_at_0730_vietnam_time(jobs):
+    trigger = build_scheduler(jobs).get_job("steering-digest").trigger
+    sunday = datetime(2016, 12, 4, 20, 0, tzinfo=VIETNAM)
+    assert trigger.get_next_fire_time(None, sunday) == MONDAY
