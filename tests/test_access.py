@@ -41,6 +41,7 @@ MATRIX = [
     ("/broadcast", WRITE),
     ("/broadcasts", WRITE),
     ("/pilots", WRITE),
+    ("/schools", {"district head"}),
     ("button st:{deadline}:0:", STATUS),  # not a pilot models' deadline: not the steering's
     ("button st:{models_deadline}:0:", MODEL_STATUS),
     ("button st:{models_deadline}:0:m1", STEERED),  # a model the department steers
@@ -48,6 +49,8 @@ MATRIX = [
     ("button stf:{deadline}:m", READ),  # filters are for the whole sector
     ("button stf:{models_deadline}:m", STEERED),  # and for a department, among its models
     ("button stf:{models_deadline}:d", READ),
+    ("button sch:{deadline}", {"district head"}),  # its own schools' submissions
+    ("button schv:{sub}", set()),  # a Sở-direct school's: nobody's to read this way
     ("button progress", READ),
     ("button models", STEERED),
     ("button un:{unit}", READ),

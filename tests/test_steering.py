@@ -3,20 +3,30 @@ steer and those models' units, and nothing else."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Deadline, Exemplar, ExemplarStage, Role, SteeringDepartment, Unit
+from bot.db.models import (
+    Deadline,
+    Exemplar,
+    ExemplarStage,
+    Role,
+    SteeringDepartment,
+    Submission,
+    Unit,
+)
 from bot.plan import PlanError, load_plan
+from bot.services.awards.quotas import progress
+from bot.services.awards.register import AwardEntry, record_award
 from bot.services.exemplars import register
 from bot.services.selection.choosing import choose_by_codes
 from bot.services.setup.invites import InviteError, create_invite
 from bot.text import fold
 from scheduler import build_scheduler
 from tests.conftest import VIETNAM
-from tests.helpers import Person, issue_code, record_submission
+from tests.helpers import Person, fill_in, issue_code, open_deadline, record_submission
 from tests.test_plan import FILE_NAME, edited_default, error_lines
 
 REFUSED = "không tồn tại hoặc không dành cho bạn"
@@ -304,3 +314,98 @@ def test_the_digest_goes_out_on_monday_at_0730_vietnam_time(jobs):
     trigger = build_scheduler(jobs).get_job("steering-digest").trigger
     sunday = datetime(2016, 12, 4, 20, 0, tzinfo=VIETNAM)
     assert trigger.get_next_fire_time(None, sunday) == MONDAY
+
+
+# --- district offices: their schools' submissions, and awards counted once ---------------------
+
+
+async def _school_under(db, office_code: str, code: str, name: str) -> None:
+    async with db.unit_of_work() as session:
+        office = await session.scalar(select(Unit).where(Unit.code == office_code))
+        session.add(
+            Unit(
+                code=code,
+                name=name,
+                search_name=fold(name),
+                kind="school",
+                block="district",
+                parent_id=office.id,
+            )
+        )
+
+
+async def test_a_district_office_reads_its_schools_submissions_and_no_others(app, clock):
+    await _school_under(app.db, "PGD-VIET-TRI", "THCS-THU", "Trường THCS Thử Nghiệm")
+    centre = Person.new(app)
+    await centre.says(f"/start {await issue_code(app.db, clock, Role.HEAD, 'TTHTCD-DUU-LAU')}")
+    other = Person.new(app)
+    await other.says(f"/start {await issue_code(app.db, clock, Role.HEAD, 'THPT-VIET-TRI')}")
+    for person in (centre, other):
+        await open_deadline(app, person, "phase1_report")
+        await fill_in(person)
+    district = Person.new(app)
+    await district.says(f"/start {await issue_code(app.db, clock, Role.HEAD, 'PGD-VIET-TRI')}")
+
+    await district.says("/schools")
+    await district.taps("(giai đoạn 1)")
+
+    assert "✅ Trung tâm học tập cộng đồng xã Dữu Lâu, thành phố Việt Trì" in district.text
+    assert "❌ Trường THCS Thử Nghiệm" in district.text
+    assert "THPT Việt Trì" not in district.text  # a Sở-direct school, not the district's
+    await district.taps("📄 Trung tâm học tập cộng đồng xã Dữu Lâu")
+    assert "Nội dung thử nghiệm đầy đủ" in district.text  # what the centre answered
+    labels = [b.label for r in district.last.replies for b in r.all_buttons()]
+    assert not any("✅" in label or "↩️" in label for label in labels)  # read-only
+
+    async with app.db.unit_of_work() as session:
+        theirs = await session.scalar(
+            select(Submission.id).join(Unit).where(Unit.code == "THPT-VIET-TRI")
+        )
+    for forged in (f"schv:{theirs}", "schv:x", "sch:99999"):
+        await district.presses(forged)
+        assert district.last.notice == BUTTON_REFUSED, forged
+    await other.says("/schools")  # a school's head has no schools
+    assert REFUSED in other.text
+    await other.presses(f"schv:{theirs}")
+    assert other.last.notice == BUTTON_REFUSED
+
+
+async def test_an_award_in_the_sos_register_and_a_districts_report_counts_once(app, clock):
+    """The Sở records a school's award from its register; the district's annual report, which
+    counts its schools' awards, records it again under the district office, spelt its own way.
+    One decision, one recipient: the quota counts one award."""
+    await _school_under(app.db, "PGD-LAM-THAO", "THCS-A", "Trường THCS A")
+    async with app.db.unit_of_work() as session:
+        units = {u.code: u.id for u in await session.scalars(select(Unit))}
+        entries = [
+            AwardEntry(
+                "co_thi_dua_ubnd_tinh",
+                "Trường THCS A",
+                True,
+                units["THCS-A"],
+                "1520/QĐ-UBND",
+                date(2018, 5, 10),
+            ),
+            AwardEntry(
+                "co_thi_dua_ubnd_tinh",
+                "trường thcs  a",
+                True,
+                units["PGD-LAM-THAO"],
+                "1520 / qđ-ubnd",
+                date(2018, 5, 10),
+            ),
+            AwardEntry(
+                "co_thi_dua_ubnd_tinh",
+                "Trường THCS B",
+                True,
+                units["PGD-LAM-THAO"],
+                "1520/QĐ-UBND",
+                date(2018, 5, 10),
+            ),
+        ]
+        created = [(await record_award(session, clock, e, actor="cli"))[1] for e in entries]
+        lines = {line.award_code: line for line in await progress(session)}
+    assert created == [True, False, True]
+    flags = lines["co_thi_dua_ubnd_tinh"]
+    assert flags.verified == 2  # Trường THCS A once, Trường THCS B
+    assert {share.block: share.verified for share in flags.blocks}["district"] == 2
