@@ -76,6 +76,12 @@ class Context:
         return next((g.unit_id for g in grants if g.role in UNIT_REPORTING), None)
 
     @property
+    def department_id(self) -> int | None:
+        """The department a steering person follows the models of."""
+        grants = self.account.grants if self.account else ()
+        return next((g.department_id for g in grants if g.role is Role.STEERING), None)
+
+    @property
     def channel_identity(self) -> ChannelIdentity | None:
         return self._orm() if self.account else None
 

@@ -21,6 +21,8 @@ ANY_ROLE = frozenset(Role)
 UNIT_ROLES = frozenset({Role.HEAD, Role.MEMBER})
 SECTOR_ROLES = frozenset({Role.OFFICE, Role.COUNCIL})
 OFFICE_ONLY = frozenset({Role.OFFICE})
+# A department steering pilot models: /models and /status for its own models, nothing else.
+STEERING_ONLY = frozenset({Role.STEERING})
 # Who fills in forms: heads and members for their unit, the office for the Sở (the council's
 # standing body consolidates the units' reviews of the pilot models).
 REPORTING_ROLES = UNIT_ROLES | OFFICE_ONLY

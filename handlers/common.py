@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import Context
-from bot.db.models import Role
+from bot.db.models import Role, SteeringDepartment, Unit
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, UNIT_ROLES
+from bot.routing import ANY_ROLE, OFFICE_ONLY, SECTOR_ROLES, STEERING_ONLY, UNIT_ROLES
 from bot.services.setup.units import DISTRICT_OFFICE
 
 
@@ -25,8 +25,9 @@ MENU = (
     MenuItem("register", N_("📝 Emulation registration"), UNIT_ROLES),
     MenuItem("report", N_("📤 Submit a report"), UNIT_ROLES),
     MenuItem("mystatus", N_("📋 My unit's submissions"), UNIT_ROLES),
+    MenuItem("models", N_("🧭 The pilot models you steer"), STEERING_ONLY),
     MenuItem("deadlines", N_("📅 Deadlines"), ANY_ROLE),
-    MenuItem("exemplars", N_("🌟 Exemplars"), SECTOR_ROLES | UNIT_ROLES),
+    MenuItem("exemplars", N_("🌟 Exemplars"), SECTOR_ROLES | UNIT_ROLES | STEERING_ONLY),
     MenuItem("progress", N_("📊 Progress towards the targets"), SECTOR_ROLES),
     MenuItem("review", N_("🗂 Review submissions"), OFFICE_ONLY),
     MenuItem("awards", N_("🏅 Record awards"), OFFICE_ONLY),
@@ -41,6 +42,7 @@ ROLE_NAMES = {
     Role.MEMBER: N_("unit member"),
     Role.OFFICE: N_("Department office (Văn phòng Sở)"),
     Role.COUNCIL: N_("member of the Emulation and Commendation Council"),
+    Role.STEERING: N_("steering officer for pilot models"),
 }
 
 
@@ -61,6 +63,10 @@ ROLE_ABILITIES = {
     Role.COUNCIL: N_(
         "follow the progress toward the targets, the pilot models, the deadlines and the "
         "exemplars of the whole sector"
+    ),
+    Role.STEERING: N_(
+        "follow the pilot models your department steers: their units, what they still owe "
+        "(a digest every Monday) and their exemplars, on which you can add notes"
     ),
 }
 DISTRICT_ABILITIES = N_("; you also see the status and the exemplars of your district's schools")
@@ -89,10 +95,8 @@ def abilities(ctx: Context) -> str:
         what = _(ROLE_ABILITIES[grant.role])
         if grant.role == Role.HEAD and grant.unit.kind == DISTRICT_OFFICE:
             what = f"{what}{_(DISTRICT_ABILITIES)}"
-        role = _(ROLE_NAMES[grant.role])
-        lines.append(
-            _("{role} · {unit}: you can {what}.", role=role, unit=grant.unit.name, what=what)
-        )
+        role, where = _(ROLE_NAMES[grant.role]), place_name(ctx, grant.unit, grant.department)
+        lines.append(_("{role} · {unit}: you can {what}.", role=role, unit=where, what=what))
     return "\n".join(lines)
 
 
@@ -101,8 +105,20 @@ def who_am_i(ctx: Context) -> str:
     _ = ctx.t
     lines = []
     for grant in sorted(ctx.person.roles, key=lambda g: g.id):
-        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=grant.unit.name))
+        where = place_name(ctx, grant.unit, grant.department)
+        lines.append(_("{role} · {unit}", role=_(ROLE_NAMES[grant.role]), unit=where))
     return "\n".join(lines)
+
+
+def steering_department(ctx: Context) -> SteeringDepartment | None:
+    """The department a steering person follows the models of, if they are one."""
+    grants = ctx.person.roles if ctx.person else ()
+    return next((g.department for g in grants if g.role is Role.STEERING), None)
+
+
+def place_name(ctx: Context, unit: Unit, department: SteeringDepartment | None) -> str:
+    """Where a role is held: a steering department by its name, anyone else by their unit."""
+    return department.name_in(ctx.t.locale) if department is not None else unit.name
 
 
 async def not_understood(_event: Incoming, ctx: Context) -> Outcome:

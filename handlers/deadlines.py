@@ -37,6 +37,15 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
         sections.append(await _unit_section(ctx))
     if ctx.has_any(SECTOR_ROLES):
         sections.append(await _sector_section(ctx))
+    if not sections:  # a steering department: its units' deadlines are in /status
+        sections.append(
+            ctx.t(
+                N_(
+                    "Your pilot models and their units are in /models; who has submitted "
+                    "each deadline, and who has not, in /status."
+                )
+            )
+        )
     return Outcome([menu_reply(ctx, "\n\n".join(sections))])
 
 

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.db.models import Exemplar, OfficeDraft
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import Router, button_argument
+from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.exemplars import changes, checking, wording
 from bot.services.exemplars import register as exemplar_register
 from bot.services.exemplars.changes import ChangeRefused
@@ -26,7 +26,7 @@ from bot.services.obligations.deadlines import school_year_of
 from bot.services.reporting import drafts, office_drafts
 from bot.services.selection.notices import model_label
 from bot.services.setup.plan_store import pilot_models
-from handlers.common import refused
+from handlers.common import refused, steering_department
 from handlers.exemplars import EDIT_STAGES, EXEMPLAR_ROLES, card_replies, powers, record_named
 
 RENAME, RETIRE, NOTE = "ex_rename", "ex_retire", "ex_note"
@@ -151,8 +151,9 @@ async def typed(draft: OfficeDraft, event: Incoming, ctx: Context) -> Outcome:
         elif draft.kind == RETIRE:
             changes.retire(ctx.session, record, ctx.actor, now, text)
         else:
+            by = None if ctx.has_any(OFFICE_ONLY) else steering_department(ctx)
             told = await checking.check_and_tell(
-                ctx.session, record, ctx.actor, now, ctx.t.zone, note=text
+                ctx.session, record, ctx.actor, now, ctx.t.zone, note=text, by=by
             )
     except ChangeRefused as refusal:
         again = ctx.t(N_("{reason} (/cancel to stop.)"), reason=ctx.t(refusal.reason))

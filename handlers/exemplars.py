@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.db.models import Exemplar, ExemplarMatch, ExemplarStage
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import SECTOR_ROLES, UNIT_ROLES, Router, button_argument
+from bot.routing import SECTOR_ROLES, STEERING_ONLY, UNIT_ROLES, Router, button_argument
 from bot.services.exemplars import changes, wording
 from bot.services.exemplars import register as exemplar_register
 from bot.services.exemplars.changes import ChangeRefused
@@ -22,7 +22,7 @@ from bot.services.setup.plan_store import pilot_models
 from bot.text import fold
 from handlers.common import menu_reply, menu_row, refused
 
-EXEMPLAR_ROLES = SECTOR_ROLES | UNIT_ROLES
+EXEMPLAR_ROLES = SECTOR_ROLES | UNIT_ROLES | STEERING_ONLY
 # A search travels in the page buttons: Telegram's callback data is at most 64 bytes.
 SEARCH_LIMIT = 30
 EDIT_STAGES = (ExemplarStage.FOUND, ExemplarStage.FOSTERED, ExemplarStage.REPLICATED)
@@ -38,7 +38,7 @@ def register(router: Router) -> None:
 
 
 async def scope(ctx: Context) -> Scope | None:
-    return await exemplar_register.scope_of(ctx.session, ctx.roles, ctx.unit)
+    return await exemplar_register.scope_of(ctx.session, ctx.roles, ctx.unit, ctx.department_id)
 
 
 async def show_list(event: Incoming, ctx: Context) -> Outcome:

@@ -5,20 +5,26 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import Button, Incoming, Outcome, Reply
 from bot.i18n import N_
-from bot.routing import OFFICE_ONLY, SECTOR_ROLES, Router
+from bot.routing import OFFICE_ONLY, SECTOR_ROLES, STEERING_ONLY, Router
 from bot.services.obligations.models import ModelUnits, models_status
-from handlers.common import menu_reply, menu_row
+from handlers.common import menu_reply, menu_row, refused
+
+ALLOWED = SECTOR_ROLES | STEERING_ONLY
 
 
 def register(router: Router) -> None:
     description = N_("The pilot models, their units and their reports")
-    router.command("models", show, allowed=SECTOR_ROLES, description=description)
-    router.button("models", show, allowed=SECTOR_ROLES)
+    router.command("models", show, allowed=ALLOWED, description=description)
+    router.button("models", show, allowed=ALLOWED)
 
 
-async def show(_event: Incoming, ctx: Context) -> Outcome:
+async def show(event: Incoming, ctx: Context) -> Outcome:
     _ = ctx.t
-    status = await models_status(ctx.session, ctx.clock.now(), _.zone)
+    # A steering department sees the models it steers; the office and council see them all.
+    department = None if ctx.has_any(SECTOR_ROLES) else ctx.department_id
+    if department is None and not ctx.has_any(SECTOR_ROLES):
+        return await refused(event, ctx)
+    status = await models_status(ctx.session, ctx.clock.now(), _.zone, department)
     lines = [_("Pilot models of the plan, school year {year}.", year=status.school_year)]
     if status.deadline is not None:
         lines.append(

@@ -8,7 +8,7 @@ from bot.i18n import N_
 from bot.routing import ANY_ROLE, PUBLIC, Router
 from bot.services.setup import invites
 from bot.services.setup.invites import RedeemStatus
-from handlers.common import ROLE_NAMES, menu_reply
+from handlers.common import ROLE_NAMES, menu_reply, place_name
 
 REFUSALS = {
     RedeemStatus.WRONG: N_(
@@ -92,14 +92,15 @@ async def _redeem(raw_code: str, ctx: Context) -> Outcome:
     # The person may be new: reload who they are so the menu fits their new role.
     await ctx.reload()
     role = _(ROLE_NAMES[result.role])
+    where = place_name(ctx, result.unit, result.department)
     if result.status is RedeemStatus.LINKED:
         text = _(
             "Linked! This app now uses your account: you are {role} of {unit}.",
             role=role,
-            unit=result.unit.name,
+            unit=where,
         )
     elif result.status is RedeemStatus.ALREADY:
-        text = _("You already are {role} of {unit}.", role=role, unit=result.unit.name)
+        text = _("You already are {role} of {unit}.", role=role, unit=where)
     else:
-        text = _("Linked! You are now {role} of {unit}.", role=role, unit=result.unit.name)
+        text = _("Linked! You are now {role} of {unit}.", role=role, unit=where)
     return Outcome([menu_reply(ctx, text)])

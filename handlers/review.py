@@ -9,15 +9,12 @@ from __future__ import annotations
 from bot.context import Context
 from bot.db.models import OfficeDraft, SubmissionStatus
 from bot.events import Button, Document, Incoming, Outcome, Reply
-from bot.forms.catalog import form_for
-from bot.forms.prompts import answer_lines
 from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.reporting import review
-from bot.services.reporting.drafts import form_env
 from bot.services.reporting.review import Decision, DecisionRefused, QueueItem
-from bot.services.reporting.submissions import STATUS_NAMES
 from handlers.common import menu_reply, menu_row, refused
+from handlers.submission_card import card_lines
 
 PAGE = 8
 MIN_REASON, MAX_REASON = 5, 1000
@@ -79,29 +76,9 @@ async def _chosen(argument: str, ctx: Context) -> QueueItem | None:
 async def _card(chosen: QueueItem, ctx: Context, note: str = "") -> Reply:
     """The submission as it stands: its answers, its files, and what the office can do."""
     _ = ctx.t
-    submission, deadline = chosen.submission, chosen.deadline
+    submission = chosen.submission
     version, files = await review.standing_version(ctx.session, submission)
-    env = await form_env(ctx.session, _, chosen.unit.id, deadline)
-    lines = [note] if note else []
-    lines += [
-        f"{deadline.title_in(_.locale)} — {chosen.unit.name}",
-        _(
-            "{reference} · version {version} · {status}",
-            reference=submission.reference,
-            version=submission.version,
-            status=_(STATUS_NAMES[submission.status]),
-        ),
-        _(
-            "First submitted {first} · last saved {saved}",
-            first=_.datetime(submission.first_submitted_at),
-            saved=_.datetime(submission.updated_at),
-        ),
-    ]
-    if submission.late:
-        lines.append(_("⚠️ Submitted after the deadline ({due}).", due=_.cutoff(deadline.due_at)))
-    if submission.review_note:
-        lines.append(_("Returned with the reason: {reason}", reason=submission.review_note))
-    lines += ["", *answer_lines(form_for(deadline.form_code), version.answers, env)]
+    lines = ([note] if note else []) + await card_lines(chosen, version, ctx)
     buttons = [(Button(f"📎 {file.file_name}", f"rvf:{file.id}"),) for file in files]
     if submission.status == SubmissionStatus.SUBMITTED:
         decision = f"{submission.id}:{submission.version}"

@@ -1,6 +1,6 @@
-"""The bot's timed work: plan reminders, the office's morning digest, and forgetting updates too
-old to be delivered again. The outbox they fill is sent by the delivery worker
-(scheduler/delivery.py), which runs all the time.
+"""The bot's timed work: plan reminders, the office's morning digest, the steering departments'
+weekly digest, and forgetting updates too old to be delivered again. The outbox they fill is
+sent by the delivery worker (scheduler/delivery.py), which runs all the time.
 
 Reminders are planned every quarter hour and once at start-up (which is the catch-up after
 downtime: the planner only ever sends each deadline's latest slot, once). Slots fall on the
@@ -19,13 +19,15 @@ from bot.channel import Sender
 from bot.clock import Clock
 from bot.db import updates
 from bot.db.database import Database
-from bot.services.messaging import digest, reminders
+from bot.services.messaging import digest, reminders, steering_digest
 from bot.services.messaging.outbox import DeliveryReport, deliver_due
 from scheduler.delivery import BroadcastFollower
 
 log = logging.getLogger(__name__)
 
 DIGEST_AT = {"hour": 8, "minute": 0}
+# Monday morning, before the week's work is planned.
+STEERING_DIGEST_AT = {"day_of_week": "mon", "hour": 7, "minute": 30}
 HOUSEKEEPING_AT = {"hour": 3, "minute": 30}  # the quietest hour
 
 
@@ -49,6 +51,10 @@ class Jobs:
         async with self.db.unit_of_work() as session:
             return await digest.send(session, self.clock.now(), self.zone)
 
+    async def steering_digest(self) -> int:
+        async with self.db.unit_of_work() as session:
+            return await steering_digest.send(session, self.clock.now(), self.zone)
+
     async def forget_old_updates(self) -> int:
         async with self.db.unit_of_work() as session:
             return await updates.forget_old(session, self.clock.now())
@@ -59,6 +65,9 @@ class Jobs:
         now = self.clock.now().astimezone(self.zone)
         if (now.hour, now.minute) >= (DIGEST_AT["hour"], DIGEST_AT["minute"]):
             await self.morning_digest()
+        # Keyed by the week: any moment after Monday 07:30 sends the week's, once.
+        if (now.weekday(), now.hour, now.minute) >= (0, 7, 30):
+            await self.steering_digest()
         await self.deliver()
         await BroadcastFollower(self.db, self.senders, self.clock, self.zone).show_progress()
         await self.deliver()  # the reports of the broadcasts now done
@@ -86,6 +95,12 @@ def build_scheduler(jobs: Jobs) -> AsyncIOScheduler:
     )
     scheduler.add_job(
         jobs.morning_digest, CronTrigger(timezone=zone, **DIGEST_AT), id="digest", **common
+    )
+    scheduler.add_job(
+        jobs.steering_digest,
+        CronTrigger(timezone=zone, **STEERING_DIGEST_AT),
+        id="steering-digest",
+        **common,
     )
     scheduler.add_job(
         jobs.forget_old_updates, CronTrigger(timezone=zone, **HOUSEKEEPING_AT), id="housekeeping"

@@ -90,11 +90,18 @@ async def issue_code(
     role: Role,
     unit_code: str | None = None,
     ttl: timedelta = timedelta(days=14),
+    department: str | None = None,
 ) -> str:
     """A code as ``thidua invite create`` would print it."""
     async with db.unit_of_work() as session:
         issued = await create_invite(
-            session, clock, role=role, unit_code=unit_code, created_by="test", ttl=ttl
+            session,
+            clock,
+            role=role,
+            unit_code=unit_code,
+            department_code=department,
+            created_by="test",
+            ttl=ttl,
         )
     return issued.code
 

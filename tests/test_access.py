@@ -26,20 +26,24 @@ ROLES = {
     "district head": (Role.HEAD, "PGD-VIET-TRI"),
     "office": (Role.OFFICE, None),
     "council": (Role.COUNCIL, None),
+    "steering": (Role.STEERING, None),  # Phòng GDTrH: models 1, 2 and 8
 }
+DEPARTMENTS = {"steering": "GDTRH"}
 READ = {"office", "council"}
 WRITE = {"office"}
 STATUS = READ | {"district head"}  # a district office sees its own schools
 EVERYONE = set(ROLES)
 OWN_UNIT = {"head", "member"}
+STEERED = READ | {"steering"}  # a steering department sees its own models
+MODEL_STATUS = STATUS | {"steering"}  # ... and their deadlines
 REFUSALS = ("không tồn tại hoặc không dành cho bạn", "Nút này không còn hiệu lực")
 
 # (what is sent, who is served); {sub}, {file}, {unit}, {deadline}, {draft} are filled in.
 # Decisions come last: they change what the entries before them would show.
 MATRIX = [
-    ("/status", STATUS),
+    ("/status", MODEL_STATUS),
     ("/progress", READ),
-    ("/models", READ),
+    ("/models", STEERED),
     ("/unit hung vuong", READ),
     ("/review", WRITE),
     ("/awards", WRITE),
@@ -48,10 +52,18 @@ MATRIX = [
     ("/broadcasts", WRITE),
     ("/pilots", WRITE),
     ("/exemplars", EVERYONE),  # each their own scope
-    ("button st:{deadline}:0:", STATUS),
+    ("/schools", {"district head"}),
+    ("button st:{deadline}:0:", STATUS),  # not a pilot models' deadline: not the steering's
+    ("button st:{models_deadline}:0:", MODEL_STATUS),
+    ("button st:{models_deadline}:0:m1", STEERED),  # a model the department steers
+    ("button st:{models_deadline}:0:m3", READ),  # one it does not
     ("button stf:{deadline}:m", READ),  # filters are for the whole sector
+    ("button stf:{models_deadline}:m", STEERED),  # and for a department, among its models
+    ("button stf:{models_deadline}:d", READ),
+    ("button sch:{deadline}", {"district head"}),  # its own schools' submissions
+    ("button schv:{sub}", set()),  # a Sở-direct school's: nobody's to read this way
     ("button progress", READ),
-    ("button models", READ),
+    ("button models", STEERED),
     ("button un:{unit}", READ),
     ("button review", WRITE),
     ("button rvp:0", WRITE),
@@ -72,10 +84,11 @@ MATRIX = [
     ("button bcx:{draft}", WRITE),  # and drops it
     ("button exemplars", EVERYONE),
     ("button ex:0:", EVERYONE),
-    ("button exr:{exemplar}", OWN_UNIT | READ),  # the school is not the district's
+    # The school is not the district's; it is in model 1, which Phòng GDTrH steers.
+    ("button exr:{exemplar}", OWN_UNIT | READ | {"steering"}),
     ("button exm:{exemplar}", OWN_UNIT),
     ("button exe:{exemplar}:rename", OWN_UNIT),
-    ("button exn:{exemplar}", WRITE),
+    ("button exn:{exemplar}", WRITE | {"steering"}),  # a note on its model unit's
     ("button exp:{exemplar}", WRITE),
     ("button exs:{exemplar}:fostered", WRITE),
     ("button rvr:{sub}:1", WRITE),
@@ -87,7 +100,8 @@ async def people(app, clock) -> dict[str, Person]:
     bound = {}
     for name, (role, unit) in ROLES.items():
         person = Person.new(app)
-        await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+        code = await issue_code(app.db, clock, role, unit, department=DEPARTMENTS.get(name))
+        await person.says(f"/start {code}")
         bound[name] = person
     return bound
 
@@ -100,6 +114,9 @@ async def ids(app) -> dict[str, int]:
             "unit": await session.scalar(select(Unit.id).where(Unit.code == SCHOOL)),
             "deadline": await session.scalar(
                 select(Deadline.id).where(Deadline.code == "phase1-report")
+            ),
+            "models_deadline": await session.scalar(
+                select(Deadline.id).where(Deadline.code == "model-report")
             ),
             "draft": await session.scalar(select(OfficeDraft.id)) or 0,
             "exemplar": await session.scalar(select(Exemplar.id)),

@@ -300,3 +300,36 @@ async def test_yes_to_an_earlier_record_retired_since_is_refused_and_still_asked
     await head.taps("✅ Đúng, là một")
     assert "không thể gộp; hãy trả lời Không" in head.text
     assert head.button("❌ Không, là điển hình khác")  # the question is still there
+
+
+async def test_a_steering_department_notes_its_model_units_exemplars_and_nothing_else(app, clock):
+    """Phòng GDTrH steers models 1, 2 and 8: Hạ Hòa (model 1) is its, Vũ Thế Lang (3) is not."""
+    await reports(app, clock, "THPT-HA-HOA", "phase1_report", "Tổ Ngữ văn")
+    await reports(app, clock, "THPT-VU-THE-LANG", "phase1_report", "Tổ Lịch sử")
+    await bound(app, clock, Role.HEAD, "THPT-HA-HOA")
+    department = Person.new(app)
+    code = await issue_code(app.db, clock, Role.STEERING, department="GDTRH")
+    await department.says(f"/start {code}")
+
+    await department.taps("🌟 Điển hình")
+    assert "Số điển hình trong sổ theo dõi: 1" in department.text
+    await department.taps("Tổ Ngữ văn")
+    assert labels(department)[:2] == ["📝 Thêm ghi chú", "🌟 Điển hình"]  # a note, no more
+    await department.taps("📝")
+    await department.says("Đề nghị nhân rộng mô hình tổ chuyên môn")
+
+    assert "1 người của đơn vị được báo" in department.text
+    [told] = await notices(app)
+    assert "Phòng Giáo dục Trung học đã ghi chú về điển hình “Tổ Ngữ văn” của đơn vị." in told
+    assert "Ghi chú: Đề nghị nhân rộng mô hình tổ chuyên môn" in told
+    history = department.text.split("Quá trình:")[1]
+    assert ": Đề nghị nhân rộng mô hình tổ chuyên môn" in history
+    forged = [
+        f"exr:{await record_id(app, 'Tổ Lịch sử')}",
+        f"exs:{await record_id(app, 'Tổ Ngữ văn')}:replicated",
+        f"exp:{await record_id(app, 'Tổ Ngữ văn')}",
+        f"exe:{await record_id(app, 'Tổ Ngữ văn')}:rename",
+    ]
+    for payload in forged:
+        await department.presses(payload)
+        assert "Nút này không còn hiệu lực" in department.text

@@ -33,11 +33,15 @@ async def test_help_lists_commands_with_vietnamese_descriptions(principal):
         (Role.HEAD, "PGD-VIET-TRI", "bạn cũng theo dõi được tình hình nộp báo cáo và điển hình"),
         (Role.OFFICE, None, "bạn có thể theo dõi mọi hạn nộp, duyệt hồ sơ"),
         (Role.COUNCIL, None, "bạn có thể theo dõi tiến độ thực hiện chỉ tiêu"),
+        (Role.STEERING, None, "Phòng Giáo dục Trung học: bạn có thể theo dõi các mô hình điểm"),
     ],
 )
 async def test_help_says_what_the_persons_role_can_do(app, clock, role, unit, said):
     person = Person.new(app)
-    await person.says(f"/start {await issue_code(app.db, clock, role, unit)}")
+    department = "GDTRH" if role is Role.STEERING else None
+    await person.says(
+        f"/start {await issue_code(app.db, clock, role, unit, department=department)}"
+    )
     await person.says("/help")
     assert said in person.text.split("\n\n")[0]
 

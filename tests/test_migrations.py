@@ -324,3 +324,45 @@ async def test_exemplars_reported_before_0009_become_records_of_their_earliest_r
             ((2, "Tổ Toán", True), "reported", 3, "phase1-report", phase1_at + timedelta(days=1)),
         ]
     )
+
+
+async def test_models_loaded_before_0010_are_linked_to_the_departments_steering_them(
+    empty_database_url, clock
+):
+    from bot.db.database import Database
+    from bot.db.migrate import upgrade_async
+
+    await upgrade_async(empty_database_url, "0009")
+    database = Database(empty_database_url)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO plans (id, code, title, start_year, end_year, source, loaded_at, "
+                "period_start, period_end) VALUES (1, '941', 'Kế hoạch', 2016, 2020, '{}', :at, "
+                "'2016-01-01', '2020-12-31')"
+            ).bindparams(bindparam("at", type_=AwareDateTime)),
+            {"at": clock.now()},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO pilot_models (id, plan_id, number, name, name_en, steering, "
+                "steering_en) VALUES "
+                "(1, 1, 1, 'M', 'M', 'Phòng Giáo dục Trung học', 'P'), "
+                "(4, 1, 4, 'M', 'M', 'Văn phòng Sở phối hợp với Công đoàn Giáo dục tỉnh', 'P'), "
+                "(9, 1, 9, 'M', 'M', 'Văn phòng Sở', 'P')"
+            )
+        )
+
+    await upgrade_async(empty_database_url)
+
+    async with database.engine.connect() as connection:
+        links = await connection.execute(
+            text(
+                "SELECT m.number, d.code FROM pilot_models m LEFT JOIN steering_departments d "
+                "ON d.id = m.department_id ORDER BY m.number"
+            )
+        )
+        assert [tuple(row) for row in links] == [(1, "GDTRH"), (4, "CONG-DOAN"), (9, None)]
+        count = await connection.scalar(text("SELECT count(*) FROM steering_departments"))
+        assert count == 5
+    await database.dispose()

@@ -25,6 +25,7 @@ from bot.plan.sections import (
     Deadline,
     Frozen,
     PilotModel,
+    SteeringDepartment,
     Target,
     Text,
     UnitSpec,
@@ -53,6 +54,7 @@ class Plan(Frozen):
     timezone: str = "Asia/Ho_Chi_Minh"
     award_types: tuple[AwardType, ...] = ()
     units: tuple[UnitSpec, ...]
+    steering_departments: tuple[SteeringDepartment, ...] = ()
     models: tuple[PilotModel, ...] = ()
     targets: tuple[Target, ...] = ()
     declared_deadlines: tuple[Deadline, ...] = Field(default=(), alias="deadlines")
@@ -189,7 +191,7 @@ def _repeats(values: Iterable[Hashable]) -> Iterator[tuple[int, int]]:
 
 
 def _duplicate_problems(plan: Plan) -> Iterator[Problem]:
-    for section in ("award_types", "units"):
+    for section in ("award_types", "units", "steering_departments"):
         entries = getattr(plan, section)
         for index, first in _repeats(entry.code for entry in entries):
             message = f'duplicate code "{entries[index].code}" (first at {section}[{first}])'
@@ -260,7 +262,11 @@ def _cycle_problems(units: tuple[UnitSpec, ...]) -> Iterator[Problem]:
 
 
 def _model_problems(plan: Plan) -> Iterator[Problem]:
+    departments = {department.code for department in plan.steering_departments}
     for index, model in enumerate(plan.models):
+        if model.department is not None and model.department not in departments:
+            message = f'unknown steering department "{model.department}"'
+            yield Problem(message, ("models", index, "department"))
         for position, code in enumerate(model.units):
             if code not in plan._units_by_code:
                 yield Problem(f'unknown unit "{code}"', ("models", index, "units", position))

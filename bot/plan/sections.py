@@ -112,14 +112,26 @@ class UnitSpec(Frozen):
     block: Block | None = None
 
 
+class SteeringDepartment(Frozen):
+    """A department of the Sở (or the trade union) that steers pilot models; its people see
+    those models and their units."""
+
+    code: UnitCode
+    name: Text
+    name_en: Text
+
+
 class PilotModel(Frozen):
-    """A pilot model (mô hình điểm): the Sở department steering it and the units building it."""
+    """A pilot model (mô hình điểm): the Sở department steering it and the units building it.
+    ``steering`` is the plan's own words; ``department`` the code of the one whose people follow
+    it in the bot (none: only the office and council do)."""
 
     number: PositiveInt
     name: Text
     name_en: Text
     steering: Text
     steering_en: Text
+    department: str | None = None
     units: tuple[str, ...] = Field(min_length=1)
 
 

@@ -15,9 +15,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     actions = common.actions(sub.add_parser("invite", help="one-time invite codes"))
     create = actions.add_parser("create", help="issue a one-time code binding a person to a role")
     create.add_argument(
-        "--role", type=common.role, required=True, help="head|member|office|council"
+        "--role", type=common.role, required=True, help="head|member|office|council|steering"
     )
     create.add_argument("--unit", help="unit code (required for head and member)")
+    create.add_argument(
+        "--department", help="steering department code, as the plan names it (for steering)"
+    )
     create.add_argument(
         "--ttl-days", type=common.days, default=None, help="default: INVITE_TTL_DAYS"
     )
@@ -40,6 +43,7 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
             SystemClock(),
             role=args.role,
             unit_code=args.unit,
+            department_code=args.department,
             created_by=common.CLI_ACTOR,
             ttl=ttl,
         )
@@ -47,7 +51,9 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
     issued = await common.with_database(settings, work)
     _ = common.translator(settings)
     print(_("Invite code: {code}", code=issued.display_code))
-    print(_("For: {role} · {unit}", role=issued.invite.role.value, unit=issued.invite.unit.name))
+    invite = issued.invite
+    where = invite.department.name if invite.department is not None else invite.unit.name
+    print(_("For: {role} · {unit}", role=invite.role.value, unit=where))
     print(_("Valid until: {time} (one use only)", time=_.datetime(issued.invite.expires_at)))
     username = args.bot_username or settings.bot_username
     if username:
@@ -63,11 +69,15 @@ async def invite_list(_args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         for invite in await invites.list_invites(session):
             print(
-                f"#{invite.id}\t{invite.role.value}\t{invite.unit.code}\t"
+                f"#{invite.id}\t{invite.role.value}\t{_where(invite)}\t"
                 f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}"
             )
 
     await common.with_database(settings, work)
+
+
+def _where(invite) -> str:
+    return invite.department.code if invite.department is not None else invite.unit.code
 
 
 def _invite_state(invite, now, _) -> str:

@@ -51,6 +51,11 @@ async def _person(session, person_id: int):
 
 
 async def _role_unit(session, args: argparse.Namespace):
+    if args.role is Role.STEERING:  # it needs a department, which only an invite carries
+        raise common.UsageError(
+            "role steering is given by invite: thidua invite create --role steering "
+            "--department CODE"
+        )
     if args.role in (Role.HEAD, Role.MEMBER) and not args.unit:
         raise common.UsageError(f"role {args.role.value} needs --unit")
     unit = await units.by_code(session, args.unit) if args.unit else await units.root(session)
@@ -62,8 +67,14 @@ async def _role_unit(session, args: argparse.Namespace):
 async def list_people(_args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         for person in await people.everyone(session):
-            roles = ", ".join(f"{g.role.value}@{g.unit.code}" for g in person.roles) or "-"
+            roles = ", ".join(_grant_label(g) for g in person.roles) or "-"
             channels = ", ".join(i.channel for i in person.identities)
             print(f"{person.id}\t{person.full_name}\t{roles}\t{channels}")
 
     await common.with_database(settings, work)
+
+
+def _grant_label(grant) -> str:
+    """``head@THPT-X``, or ``steering@GDTRH`` for a department's person."""
+    where = grant.department.code if grant.department is not None else grant.unit.code
+    return f"{grant.role.value}@{where}"

@@ -21,6 +21,7 @@ from bot.db.models.people import (
     InviteFailure,
     Person,
     RoleGrant,
+    SteeringDepartment,
     Unit,
 )
 from bot.db.models.plan import (
@@ -78,6 +79,7 @@ __all__ = [
     "ProcessedUpdate",
     "Role",
     "RoleGrant",
+    "SteeringDepartment",
     "Submission",
     "SubmissionModel",
     "SubmissionStatus",

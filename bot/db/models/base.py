@@ -49,6 +49,7 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     OFFICE = "office"
     COUNCIL = "council"
+    STEERING = "steering"  # a department steering pilot models (see SteeringDepartment)
 
 
 class SubmissionStatus(enum.StrEnum):

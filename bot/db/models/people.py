@@ -29,6 +29,21 @@ class Unit(Base):
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
 
 
+class SteeringDepartment(Base):
+    """A department of the Sở (or the education trade union) steering pilot models, as the plan
+    file names it. Its people are bound by invite and see only the models it steers."""
+
+    __tablename__ = "steering_departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255))
+
+    def name_in(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name
+
+
 class Person(Base):
     __tablename__ = "people"
 
@@ -67,11 +82,14 @@ class RoleGrant(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # A steering grant's department; its unit is the Sở, whose departments they are.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("steering_departments.id"))
     granted_at: Mapped[datetime]
     granted_by: Mapped[str] = mapped_column(String(128))
 
     person: Mapped[Person] = relationship(back_populates="roles")
     unit: Mapped[Unit] = relationship()
+    department: Mapped[SteeringDepartment | None] = relationship()
 
 
 class InviteCode(Base):
@@ -84,6 +102,7 @@ class InviteCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("steering_departments.id"))
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime]
@@ -92,6 +111,7 @@ class InviteCode(Base):
     revoked_at: Mapped[datetime | None]
 
     unit: Mapped[Unit] = relationship()
+    department: Mapped[SteeringDepartment | None] = relationship()
 
 
 class InviteFailure(Base):

@@ -63,8 +63,12 @@ class PilotModel(Base):
     number: Mapped[int]
     name: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str] = mapped_column(Text)
+    # The plan's words for who steers it; department_id the one whose people follow it.
     steering: Mapped[str] = mapped_column(String(255))
     steering_en: Mapped[str] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("steering_departments.id"), index=True
+    )
 
 
 class ModelSelection(Base):

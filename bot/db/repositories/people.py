@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 
-from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, Unit
+from bot.db.models import ChannelIdentity, Person, Role, RoleGrant, SteeringDepartment, Unit
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class Grant:
     id: int
     role: Role
     unit_id: int
+    department_id: int | None = None  # a steering grant's department
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,11 @@ class PeopleRepository:
         ).all()
         if not rows:
             return None
-        grants = tuple(Grant(row.grant_id, row.role, row.unit_id) for row in rows if row.grant_id)
+        grants = tuple(
+            Grant(row.grant_id, row.role, row.unit_id, row.department_id)
+            for row in rows
+            if row.grant_id
+        )
         return Account(person_id=rows[0].person_id, locale=rows[0].locale, grants=grants)
 
     async def identity(self, channel: str, user_id: str) -> ChannelIdentity | None:
@@ -78,9 +83,18 @@ class PeopleRepository:
         return identity
 
     async def grant(
-        self, person: Person, role: Role, unit: Unit, *, now: datetime, granted_by: str
+        self,
+        person: Person,
+        role: Role,
+        unit: Unit,
+        *,
+        now: datetime,
+        granted_by: str,
+        department: SteeringDepartment | None = None,
     ) -> bool:
-        """Give ``person`` the role at ``unit``; False when they already had it."""
+        """Give ``person`` the role at ``unit`` (and ``department``); False when they already
+        had it. A person steers for one department at a time: a grant for another department
+        moves them to it."""
         existing = await self.session.scalar(
             select(RoleGrant).where(
                 RoleGrant.person_id == person.id,
@@ -88,10 +102,22 @@ class PeopleRepository:
                 RoleGrant.unit_id == unit.id,
             )
         )
+        department_id = department.id if department is not None else None
         if existing is not None:
-            return False
+            if existing.department_id == department_id:
+                return False
+            existing.department_id, existing.granted_at = department_id, now
+            existing.granted_by = granted_by
+            await self.session.flush()
+            await self.session.refresh(person, ["roles"])
+            return True
         grant = RoleGrant(
-            person_id=person.id, role=role, unit=unit, granted_at=now, granted_by=granted_by
+            person_id=person.id,
+            role=role,
+            unit=unit,
+            department=department,
+            granted_at=now,
+            granted_by=granted_by,
         )
         self.session.add(grant)
         await self.session.flush()
@@ -112,6 +138,7 @@ class PeopleRepository:
             .options(
                 selectinload(Person.identities),
                 selectinload(Person.roles).selectinload(RoleGrant.unit),
+                selectinload(Person.roles).selectinload(RoleGrant.department),
             )
         )
         return list(await self.session.scalars(query))
@@ -135,6 +162,7 @@ _ACCOUNT = (
         _grants.c.id.label("grant_id"),
         _grants.c.role,
         _grants.c.unit_id,
+        _grants.c.department_id,
     )
     .join(_people, _people.c.id == _identities.c.person_id)
     .outerjoin(_grants, _grants.c.person_id == _people.c.id)
@@ -153,6 +181,7 @@ _IDENTITY = (
     .join(ChannelIdentity.person)
     .outerjoin(Person.roles)
     .outerjoin(RoleGrant.unit)
+    .outerjoin(RoleGrant.department)
     .where(
         ChannelIdentity.channel == bindparam("channel"),
         ChannelIdentity.user_id == bindparam("user_id"),
@@ -160,6 +189,9 @@ _IDENTITY = (
     .options(
         contains_eager(ChannelIdentity.person)
         .contains_eager(Person.roles)
-        .contains_eager(RoleGrant.unit)
+        .contains_eager(RoleGrant.unit),
+        contains_eager(ChannelIdentity.person)
+        .contains_eager(Person.roles)
+        .contains_eager(RoleGrant.department),
     )
 )

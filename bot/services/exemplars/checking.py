@@ -1,5 +1,6 @@
-"""The office's changes to a record that its unit is told of in chat: a check (a stage, a note)
-and a choice for pilot steering, from /exemplars or ``thidua exemplars check``."""
+"""The changes to a record that its unit is told of in chat: the office's check (a stage, a
+note) and its choice for pilot steering, a steering department's note; from /exemplars or
+``thidua exemplars check|select``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, PilotModel
+from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, PilotModel, SteeringDepartment
 from bot.events import Button, Reply
 from bot.i18n import N_, Translator
 from bot.services.exemplars import changes
@@ -27,13 +28,15 @@ async def check_and_tell(
     *,
     stage: ExemplarStage | None = None,
     note: str | None = None,
+    by: SteeringDepartment | None = None,
 ) -> int:
     """:func:`changes.check` (ChangeRefused when there is nothing to change, or for honoured),
-    then the notice queued for the unit's people; returns how many are told."""
+    then the notice queued for the unit's people; returns how many are told. ``by``: the
+    steering department whose note it is."""
     note = " ".join((note or "").split()) or None
     before = record.stage
     check = await changes.check(session, record, actor, now, note=note, stage=stage)
-    notice = partial(checked_notice, record, before, note)
+    notice = partial(checked_notice, record, before, note, by=by)
     return await _tell_unit(session, record, check, notice, now, zone)
 
 

@@ -1,5 +1,6 @@
 """The register as a person may see it: the whole sector (office, council), a district
-office's own schools, or a unit's own records; counts, a searched page, one record's story."""
+office's own schools, a steering department's model units, or a unit's own records; counts, a
+searched page, one record's story."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.db.models import (
     Submission,
     Unit,
 )
+from bot.services.selection.steering import steered_unit_ids
 from bot.services.setup.units import DISTRICT_OFFICE
 from bot.text import fold
 
@@ -41,16 +43,27 @@ class Scope:
         return self.unit_ids is None or record.unit_id in self.unit_ids
 
 
-async def scope_of(session: AsyncSession, roles: set[Role], unit: Unit | None) -> Scope | None:
-    """The person's scope; None when they see no register at all."""
+async def scope_of(
+    session: AsyncSession, roles: set[Role], unit: Unit | None, department_id: int | None = None
+) -> Scope | None:
+    """The person's scope; None when they see no register at all. ``department_id``: a
+    steering person's department (``ctx.department_id``), whose model units they follow."""
     if roles & SECTOR_WIDE:
         return Scope(None)
-    if unit is None or not roles & {Role.HEAD, Role.MEMBER}:
-        return None
+    seen: set[int] | None = None
+    if unit is not None and roles & {Role.HEAD, Role.MEMBER}:
+        seen = await _own_units(session, roles, unit)
+    if Role.STEERING in roles and department_id is not None:
+        seen = (seen or set()) | await steered_unit_ids(session, department_id)
+    return Scope(frozenset(seen)) if seen is not None else None
+
+
+async def _own_units(session: AsyncSession, roles: set[Role], unit: Unit) -> set[int]:
+    """A unit's own records; a district office's head sees its schools' too."""
     if unit.kind != DISTRICT_OFFICE or Role.HEAD not in roles:
-        return Scope(frozenset({unit.id}))
+        return {unit.id}
     schools = await session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))
-    return Scope(frozenset({unit.id, *schools}))
+    return {unit.id, *schools}
 
 
 @dataclass(frozen=True)
@@ -59,13 +72,15 @@ class Powers:
 
     edit: bool  # rename, merge, retire, answer its questions: the record's own unit
     check: bool  # change its stage: the office
-    note: bool  # add a note to it: the office
+    note: bool  # add a note to it: the office, and a steering department for its model units
 
 
 def powers_over(record: Exemplar, roles: set[Role], unit: Unit | None) -> Powers:
+    """For a record the person's scope admits (``scope_of``): a steering department's note
+    needs nothing more, as its scope is its model units."""
     own = unit is not None and record.unit_id == unit.id and bool(roles & {Role.HEAD, Role.MEMBER})
     office = Role.OFFICE in roles
-    return Powers(edit=own, check=office, note=office)
+    return Powers(edit=own, check=office, note=office or Role.STEERING in roles)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, PilotModel
+from bot.db.models import Exemplar, ExemplarEvent, ExemplarStage, PilotModel, SteeringDepartment
 from bot.i18n import N_, Translator
 from bot.services.exemplars import changes, intake
 from bot.services.exemplars.register import SO_DIRECT, Counts, Story
@@ -134,10 +134,23 @@ def question_text(record: Exemplar, candidate: Exemplar, t: Translator) -> str:
 
 
 def checked_notice(
-    record: Exemplar, before: ExemplarStage | None, note: str | None, t: Translator
+    record: Exemplar,
+    before: ExemplarStage | None,
+    note: str | None,
+    t: Translator,
+    by: SteeringDepartment | None = None,
 ) -> str:
-    """What the unit is told of the office's check: the stage it moved from, its note."""
-    lines = [t(N_("The Department office checked your exemplar “{name}”."), name=record.name)]
+    """What the unit is told of a check: the stage it moved from, the note; ``by`` a steering
+    department's note (the office's check otherwise)."""
+    if by is not None:
+        who = t(
+            N_("{department} added a note on your exemplar “{name}”."),
+            department=by.name_in(t.locale),
+            name=record.name,
+        )
+    else:
+        who = t(N_("The Department office checked your exemplar “{name}”."), name=record.name)
+    lines = [who]
     if before is not None and before != record.stage:
         lines.append(
             t(

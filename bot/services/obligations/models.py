@@ -34,13 +34,17 @@ class ModelsStatus:
     owed: set[tuple[int, int]]
 
 
-async def models_status(session: AsyncSession, now: datetime, zone: ZoneInfo) -> ModelsStatus:
+async def models_status(
+    session: AsyncSession, now: datetime, zone: ZoneInfo, department_id: int | None = None
+) -> ModelsStatus:
+    """Every model, or only those ``department_id`` steers."""
     deadline = _nearest([d for d in await plan_deadlines(session) if d.for_models], now)
     owed = await models_owed(session, deadline) if deadline is not None else {}
     year = deadline.school_year if deadline else school_year_of(now.astimezone(zone).date())
     models = [
         ModelUnits(model, await model_units(session, model, year))
         for model in await pilot_models(session)
+        if department_id is None or model.department_id == department_id
     ]
     owed_pairs = {(u, n) for u, numbers in owed.items() for n in numbers}
     return ModelsStatus(year, deadline, models, owed_pairs)
@@ -60,3 +64,9 @@ async def model_units(session: AsyncSession, model: PilotModel, school_year: str
         .order_by(Unit.name)
     )
     return list(units)
+
+
+async def steered_numbers(session: AsyncSession, department_id: int | None) -> frozenset[int]:
+    """The numbers of the active plan's models the department steers (none for None)."""
+    models = await pilot_models(session)
+    return frozenset(m.number for m in models if department_id and m.department_id == department_id)

@@ -25,13 +25,15 @@ from bot.services.obligations.owing import models_owed
 
 @dataclass(frozen=True)
 class Scope:
-    """Which units a view covers: ``within`` a district office's schools (None: the sector),
+    """Which units a view covers: ``within`` a district office's schools, or the units of the
+    ``steered`` pilot models (by number) and only for those models (None: the sector),
     narrowed by ``block``, ``district`` (a district office's id) or pilot ``model`` number."""
 
     within: int | None = None
     block: str | None = None
     district: int | None = None
     model: int | None = None
+    steered: frozenset[int] | None = None
 
 
 @dataclass
@@ -85,9 +87,11 @@ async def _models_owed(
 ) -> dict[int, list[int]]:
     """Per unit, the models still owed; narrowed to a pilot model, only that one counts."""
     owed = await models_owed(session, deadline)
-    if scope.model is None:
+    counted = {scope.model} if scope.model is not None else scope.steered
+    if counted is None:
         return owed
-    return {unit: [scope.model] for unit, numbers in owed.items() if scope.model in numbers}
+    narrowed = {unit: [n for n in numbers if n in counted] for unit, numbers in owed.items()}
+    return {unit: numbers for unit, numbers in narrowed.items() if numbers}
 
 
 def _units(deadline: Deadline, scope: Scope):
@@ -98,15 +102,20 @@ def _units(deadline: Deadline, scope: Scope):
         query = query.where(Unit.block == scope.block)
     if scope.district is not None:
         query = query.where((Unit.parent_id == scope.district) | (Unit.id == scope.district))
-    if scope.model is not None:
-        in_model = (
-            select(ModelAssignment.unit_id)
-            .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
-            .where(
-                PilotModel.number == scope.model,
-                PilotModel.plan_id == deadline.plan_id,
-                in_selection(deadline.school_year),
-            )
-        )
-        query = query.where(Unit.id.in_(in_model))
+    for numbers in ({scope.model} if scope.model is not None else None, scope.steered):
+        if numbers is not None:
+            query = query.where(Unit.id.in_(_in_models(deadline, numbers)))
     return query
+
+
+def _in_models(deadline: Deadline, numbers: set[int] | frozenset[int]):
+    """The units of these pilot models in the deadline's school year."""
+    return (
+        select(ModelAssignment.unit_id)
+        .join(PilotModel, PilotModel.id == ModelAssignment.model_id)
+        .where(
+            PilotModel.number.in_(numbers),
+            PilotModel.plan_id == deadline.plan_id,
+            in_selection(deadline.school_year),
+        )
+    )

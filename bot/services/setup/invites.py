@@ -19,7 +19,15 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.db import audit
-from bot.db.models import ChannelIdentity, InviteCode, InviteFailure, Person, Role, Unit
+from bot.db.models import (
+    ChannelIdentity,
+    InviteCode,
+    InviteFailure,
+    Person,
+    Role,
+    SteeringDepartment,
+    Unit,
+)
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Identity
 
@@ -53,6 +61,7 @@ class RedeemResult:
     role: Role | None = None
     unit: Unit | None = None
     retry_at: datetime | None = None
+    department: SteeringDepartment | None = None  # a steering code's
 
 
 @dataclass(frozen=True)
@@ -87,9 +96,19 @@ async def create_invite(
     unit_code: str | None,
     created_by: str,
     ttl: timedelta,
+    department_code: str | None = None,
 ) -> IssuedInvite:
     unit = await _invite_unit(session, role, unit_code)
-    return await _issue(session, clock.now(), role=role, unit=unit, created_by=created_by, ttl=ttl)
+    department = await _invite_department(session, role, department_code)
+    return await _issue(
+        session,
+        clock.now(),
+        role=role,
+        unit=unit,
+        department=department,
+        created_by=created_by,
+        ttl=ttl,
+    )
 
 
 async def invite_unless_bound(
@@ -119,6 +138,7 @@ async def create_link_code(session: AsyncSession, clock: Clock, person: Person) 
         clock.now(),
         role=grant.role,
         unit=grant.unit,
+        department=grant.department,
         created_by=audit.person_actor(person.id),
         ttl=LINK_TTL,
     )
@@ -130,6 +150,7 @@ async def _issue(
     *,
     role: Role,
     unit: Unit,
+    department: SteeringDepartment | None,
     created_by: str,
     ttl: timedelta,
 ) -> IssuedInvite:
@@ -139,6 +160,7 @@ async def _issue(
         role=role,
         unit_id=unit.id,
         unit=unit,
+        department=department,
         created_at=now,
         created_by=created_by,
         expires_at=now + ttl,
@@ -153,6 +175,7 @@ async def _issue(
         subject=f"invite:{invite.id}",
         role=role.value,
         unit=unit.code,
+        department=department.code if department else None,
     )
     return IssuedInvite(code=code, invite=invite)
 
@@ -162,13 +185,33 @@ async def _invite_unit(session: AsyncSession, role: Role, unit_code: str | None)
     if unit_code is None:
         if role in UNIT_ROLES:
             raise InviteError(f"role {role.value} needs --unit")
-        # Office and council act for the whole sector: they belong to the root unit.
+        # Office, council and steering departments act for the Sở: they belong to the root.
         unit = await units.root()
+    elif role is Role.STEERING:
+        raise InviteError("role steering takes --department, not --unit")
     else:
         unit = await units.by_code(unit_code)
     if unit is None:
         raise InviteError(f"unknown unit {unit_code or '(root)'}: load the plan or import units")
     return unit
+
+
+async def _invite_department(
+    session: AsyncSession, role: Role, code: str | None
+) -> SteeringDepartment | None:
+    if role is not Role.STEERING:
+        if code is not None:
+            raise InviteError("only role steering takes --department")
+        return None
+    if code is None:
+        raise InviteError("role steering needs --department")
+    found = await session.scalar(
+        select(SteeringDepartment).where(SteeringDepartment.code == code.strip().upper())
+    )
+    if found is None:
+        known = ", ".join(await session.scalars(select(SteeringDepartment.code)))
+        raise InviteError(f"unknown department {code}: the plan names {known or 'none'}")
+    return found
 
 
 async def revoke_invite(session: AsyncSession, clock: Clock, code_or_id: str, actor: str) -> int:
@@ -199,7 +242,11 @@ async def revoke_invite(session: AsyncSession, clock: Clock, code_or_id: str, ac
 
 
 async def list_invites(session: AsyncSession) -> list[InviteCode]:
-    query = select(InviteCode).options(selectinload(InviteCode.unit)).order_by(InviteCode.id)
+    query = (
+        select(InviteCode)
+        .options(selectinload(InviteCode.unit), selectinload(InviteCode.department))
+        .order_by(InviteCode.id)
+    )
     return list(await session.scalars(query))
 
 
@@ -213,7 +260,7 @@ async def redeem(
     invite = await session.scalar(
         select(InviteCode)
         .where(InviteCode.code_hash == hash_code(code))
-        .options(selectinload(InviteCode.unit))
+        .options(selectinload(InviteCode.unit), selectinload(InviteCode.department))
     )
     if invite is None:
         session.add(InviteFailure(channel=identity.channel, chat_id=identity.chat_id, at=now))
@@ -267,7 +314,12 @@ async def _bind(
         update(InviteCode).where(InviteCode.id == invite.id).values(used_by_person_id=person.id)
     )
     granted = await people.grant(
-        person, invite.role, invite.unit, now=now, granted_by=f"invite:{invite.id}"
+        person,
+        invite.role,
+        invite.unit,
+        now=now,
+        granted_by=f"invite:{invite.id}",
+        department=invite.department,
     )
     await audit.record(
         session,
@@ -280,7 +332,9 @@ async def _bind(
         channel=identity.channel,
     )
     status = RedeemStatus.BOUND if granted else RedeemStatus.ALREADY
-    return RedeemResult(status, person=person, role=invite.role, unit=invite.unit)
+    return RedeemResult(
+        status, person=person, role=invite.role, unit=invite.unit, department=invite.department
+    )
 
 
 async def _link(
@@ -310,7 +364,11 @@ async def _link(
     )
     status = RedeemStatus.ALREADY if known is not None else RedeemStatus.LINKED
     return RedeemResult(
-        status, person=await people.person(owner_id), role=invite.role, unit=invite.unit
+        status,
+        person=await people.person(owner_id),
+        role=invite.role,
+        unit=invite.unit,
+        department=invite.department,
     )
 
 

@@ -22,6 +22,7 @@ from bot.db.models import (
     ModelSelection,
     PilotModel,
     Plan,
+    SteeringDepartment,
     Target,
 )
 from bot.db.repositories import PlanRepository, UnitRepository
@@ -65,7 +66,8 @@ async def store_plan(
     units = await _store_units(session, plan)
     record = await _plan_record(session, plan, now)
     award_types = await _store_award_types(session, record, plan)
-    await _store_models(session, record, plan, units, now)
+    departments = await _store_departments(session, plan)
+    await _store_models(session, record, plan, units, departments, now)
     await _store_targets(session, record, plan, award_types)
     await _store_deadlines(session, record, plan)
     await audit.record(
@@ -135,11 +137,25 @@ async def _store_award_types(
     return {code: row.id for code, row in existing.items()}
 
 
+async def _store_departments(session: AsyncSession, plan: plan_schema.Plan) -> dict[str, int]:
+    """The plan's steering departments by code, updated in place: grants and invites point at
+    them. One the file no longer names is kept, as people may still be bound to it."""
+    existing = {d.code: d for d in await session.scalars(select(SteeringDepartment))}
+    for spec in plan.steering_departments:
+        row = existing.get(spec.code) or SteeringDepartment(code=spec.code)
+        row.name, row.name_en = spec.name, spec.name_en
+        session.add(row)
+        existing[spec.code] = row
+    await session.flush()
+    return {code: row.id for code, row in existing.items()}
+
+
 async def _store_models(
     session: AsyncSession,
     record: Plan,
     plan: plan_schema.Plan,
     units: dict[str, int],
+    departments: dict[str, int],
     now: datetime,
 ) -> None:
     """The plan file's units of each model are its first school year's selection; once the
@@ -151,6 +167,7 @@ async def _store_models(
         row = existing.get(spec.number) or PilotModel(plan_id=record.id, number=spec.number)
         row.name, row.name_en = spec.name, spec.name_en
         row.steering, row.steering_en = spec.steering, spec.steering_en
+        row.department_id = departments[spec.department] if spec.department else None
         session.add(row)
         await session.flush()
         selection = await repo.selection(row, first_year)
