@@ -8,18 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.db.models import (
-    Deadline,
     Exemplar,
     OutboxMessage,
     Role,
-    Submission,
-    SubmissionStatus,
-    Unit,
 )
 from bot.forms.catalog import EXEMPLAR_TABLES
-from bot.services.exemplars import intake
 from tests.conftest import VIETNAM
-from tests.helpers import Person, fill_in, issue_code
+from tests.helpers import Person, fill_in, issue_code, submit_report
 from tests.test_telegram import TelegramChat, app_on, button_data, fake, press, running
 
 __all__ = ["fake"]  # the fake Bot API fixture, shared with the Telegram tests
@@ -35,31 +30,26 @@ async def bound(app, clock, role: Role, unit: str | None = None) -> Person:
     return person
 
 
+DEADLINES = {"phase1_report": "phase1-report", "model_report": "model-report"}
+
+
 async def reports(app, clock, unit_code: str, form_code: str, *names: str) -> None:
-    """The unit saves the first report of the form naming these exemplars ("*" before a name:
-    an individual), through the register's intake as a submission does."""
-    async with app.db.unit_of_work() as session:
-        unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
-        deadline = await session.scalar(
-            select(Deadline).where(Deadline.form_code == form_code).order_by(Deadline.due_at)
-        )
-        submission = Submission(
-            reference=f"R-{unit.id}-{deadline.id}",
-            unit_id=unit.id,
-            deadline_id=deadline.id,
-            status=SubmissionStatus.SUBMITTED,
-            version=1,
-            first_submitted_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        session.add(submission)
-        await session.flush()
-        rows = [
-            {"name": name.lstrip("*"), "kind": "individual" if name[0] == "*" else "collective"}
-            for name in names
-        ]
-        answers = {EXEMPLAR_TABLES[form_code]: rows}
-        await intake.take_in(session, submission, deadline, answers, "test", clock.now())
+    """The unit saves the form's first report naming these exemplars ("*" before a name: an
+    individual), through the real submission service."""
+    rows = [
+        {"name": name.lstrip("*"), "kind": "individual" if name[0] == "*" else "collective"}
+        for name in names
+    ]
+    answers = {EXEMPLAR_TABLES[form_code]: rows}
+    await submit_report(app.db, clock, unit_code, DEADLINES[form_code], answers)
+
+
+async def asked_about_a_near_name(app, clock) -> Person:
+    """The school reported "Tổ Toán", then "Tổ Toán - Tin": its head, who is to be asked."""
+    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
+    clock.set(JANUARY)
+    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
+    return await bound(app, clock, Role.HEAD, SCHOOL)
 
 
 async def record_id(app, name: str) -> int:
@@ -101,10 +91,7 @@ async def test_a_unit_follows_its_exemplar_from_the_phase_one_report_to_its_mode
 
 
 async def test_a_near_name_is_asked_about_and_yes_joins_the_two_histories(app, clock):
-    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
-    clock.set(JANUARY)
-    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
-    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    head = await asked_about_a_near_name(app, clock)
     await head.says("/exemplars toan tin")
     await head.taps("Tổ Toán - Tin")
 
@@ -122,9 +109,7 @@ async def test_a_near_name_is_asked_about_and_yes_joins_the_two_histories(app, c
 
 
 async def test_no_keeps_both_and_the_question_is_not_asked_again(app, clock):
-    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
-    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
-    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    head = await asked_about_a_near_name(app, clock)
     await head.presses(f"exr:{await record_id(app, 'Tổ Toán - Tin')}")
     answer_no = head.button("❌ Không, là điển hình khác").payload
 
@@ -290,9 +275,7 @@ async def test_the_office_chooses_a_teacher_for_pilot_steering_this_school_year(
 
 
 async def test_yes_to_an_earlier_record_retired_since_is_refused_and_still_asked(app, clock):
-    await reports(app, clock, SCHOOL, "phase1_report", "Tổ Toán")
-    await reports(app, clock, SCHOOL, "model_report", "Tổ Toán - Tin")
-    head = await bound(app, clock, Role.HEAD, SCHOOL)
+    head = await asked_about_a_near_name(app, clock)
     await head.presses(f"exe:{await record_id(app, 'Tổ Toán')}:retire")
     await head.says("Tổ đã giải thể")
     await head.presses(f"exr:{await record_id(app, 'Tổ Toán - Tin')}")
