@@ -44,7 +44,7 @@ from bot.db.models import (
 )
 from bot.i18n import Translator
 from bot.services.documents.workbooks import write_workbook
-from bot.services.reporting.export import collect_sheets
+from bot.services.reporting.export import collect_sheets, print_footer
 from bot.text import fold
 from thidua.runtime import build_runtime
 
@@ -231,13 +231,13 @@ async def _measure(db, t: Translator, out: Path | None) -> dict:
         started = time.perf_counter()
         sheets = await collect_sheets(session, EXPORTED_AT, t)
         collected = time.perf_counter()
-        content = write_workbook(sheets)
+        content = write_workbook(sheets, print_footer(EXPORTED_AT, t))
         written = time.perf_counter()
         if out is not None:
-            out.write_bytes(content)
+            await asyncio.to_thread(out.write_bytes, content)
         # A second pass under tracemalloc, which slows Python down: memory only.
         tracemalloc.start()
-        write_workbook(await collect_sheets(session, EXPORTED_AT, t))
+        write_workbook(await collect_sheets(session, EXPORTED_AT, t), print_footer(EXPORTED_AT, t))
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return {
