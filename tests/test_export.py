@@ -625,9 +625,9 @@ def test_thidua_export_writes_the_workbook_and_says_what_is_in_it(cli, tmp_path)
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("missing-folder/bao-cao.xlsx", "no such directory"),
-        ("bao-cao.csv", "should end in .xlsx"),
-        ("folder.xlsx", "is a directory"),
+        ("missing-folder/bao-cao.xlsx", "không có thư mục"),
+        ("bao-cao.csv", "phải có đuôi .xlsx"),
+        ("folder.xlsx", "là một thư mục"),
     ],
 )
 def test_thidua_export_refuses_a_bad_path_in_one_line(cli, tmp_path, out, message):
