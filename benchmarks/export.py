@@ -5,9 +5,10 @@ ten, the district-managed block) and under the Sở (the rest, the Sở-direct b
 register and send their annual report in each of the four school years 2016-2017 to 2019-2020,
 some late, a few returned; the office records awards. The export then runs as the office would
 see it in June 2020, every deadline passed: the queries, then the workbook. Prints a table, then
-one JSON line.
+one JSON line. With ``--out FILE.xlsx`` the workbook is kept, e.g. to print it:
 
-    .venv/bin/python benchmarks/export.py [--units 2000]
+    .venv/bin/python benchmarks/export.py [--units 2000] [--out FILE.xlsx]
+    soffice --headless --convert-to pdf --outdir DIR FILE.xlsx && pdfinfo DIR/FILE.pdf
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from bot.db.models import (
 )
 from bot.i18n import Translator
 from bot.services.documents.workbooks import write_workbook
-from bot.services.reporting.export import collect_sheets
+from bot.services.reporting.export import collect_sheets, print_footer
 from bot.text import fold
 from thidua.runtime import build_runtime
 
@@ -65,13 +66,13 @@ PARAGRAPH = (
 )
 
 
-async def main(units: int) -> dict:
+async def main(units: int, out: Path | None = None) -> dict:
     rng = random.Random(941)  # the same data on every run
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{folder}/e.db")
         runtime = await build_runtime(settings, ManualClock(EXPORTED_AT))
         counts = await _populate(runtime.db, units, rng)
-        figures = await _measure(runtime.db, Translator("vi", VIETNAM))
+        figures = await _measure(runtime.db, Translator("vi", VIETNAM), out)
         await runtime.db.dispose()
     return {"units": units, "school_years": len(SCHOOL_YEARS), **counts, **figures}
 
@@ -225,16 +226,18 @@ async def _add_awards(session, unit_ids: list[int], rng: random.Random) -> int:
     return count
 
 
-async def _measure(db, t: Translator) -> dict:
+async def _measure(db, t: Translator, out: Path | None) -> dict:
     async with db.unit_of_work() as session:
         started = time.perf_counter()
         sheets = await collect_sheets(session, EXPORTED_AT, t)
         collected = time.perf_counter()
-        content = write_workbook(sheets)
+        content = write_workbook(sheets, print_footer(EXPORTED_AT, t))
         written = time.perf_counter()
+        if out is not None:
+            await asyncio.to_thread(out.write_bytes, content)
         # A second pass under tracemalloc, which slows Python down: memory only.
         tracemalloc.start()
-        write_workbook(await collect_sheets(session, EXPORTED_AT, t))
+        write_workbook(await collect_sheets(session, EXPORTED_AT, t), print_footer(EXPORTED_AT, t))
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return {
@@ -268,5 +271,6 @@ def report(figures: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--out", type=Path, help="keep the workbook in this .xlsx file")
     options = parser.parse_args()
-    report(asyncio.run(main(options.units)))
+    report(asyncio.run(main(options.units, options.out)))

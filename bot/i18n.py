@@ -23,6 +23,18 @@ class CatalogMissingError(RuntimeError):
     pass
 
 
+class Explained(ValueError):
+    """A refusal a person reads: ``message`` is a msgid with ``{placeholders}`` for
+    ``values``; ``str(error)`` is the English text (for logs), ``explain(t)`` the person's."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message, self.values = message, values
+
+    def explain(self, t: Translator) -> str:
+        return t(self.message, **self.values)
+
+
 def N_(message: str) -> str:
     """Marks a module-level string for extraction; it is translated where it is shown."""
     return message

@@ -21,7 +21,7 @@ from bot.app import CoreApp
 from bot.channel import Background, Delivery, SendResult
 from bot.clock import ManualClock, parse_local
 from bot.events import Document, FileRef, Identity, Incoming, Outcome, Reply
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Explained, Translator
 from channels.numbered import number_options, pressed
 
 CHANNEL = "sandbox"
@@ -135,6 +135,9 @@ class Sandbox:
 
     async def _send_file(self, argument: str) -> None:
         """Send a file from this computer, as a person attaches one on their phone."""
+        if not argument:
+            self._say(self._("Use /file PATH, the path of a file on this computer."))
+            return
         file = await asyncio.to_thread(_local_file, argument)
         if file is None:
             self._say(self._("No such file: {path}. Use /file PATH.", path=argument))
@@ -155,7 +158,7 @@ class Sandbox:
         try:
             code = await self.office.invite(persona)
         except ValueError as error:
-            self._say(str(error))
+            self._say(error.explain(self._) if isinstance(error, Explained) else str(error))
             code = None
         line = f"/start {code}" if code else "/start"
         self._say(f"> {line}")
@@ -164,8 +167,8 @@ class Sandbox:
     async def _move_clock(self, argument: str) -> None:
         try:
             self.clock.set(parse_local(argument, self.app.settings.zone))
-        except ValueError as error:
-            self._say(str(error))
+        except ValueError:
+            self._say(self._("Not a date: “{text}”. Use /clock DD/MM/YYYY [HH:MM].", text=argument))
             return
         self._say(self._("Clock: {time}", time=self._.datetime(self.clock.now())))
         await self._run_scheduled()
@@ -176,7 +179,9 @@ class Sandbox:
 
     async def send(self, chat_id: str, reply: Reply, *, from_part: int = 0) -> SendResult:
         """The outbox's sender here: messages the bot sends on its own appear in the terminal."""
-        self._say(f"\n📨 {self._('Message for {who}:', who=chat_id)}")
+        persona = persona_of(chat_id)
+        who = persona.identity(self._).display_name if persona is not None else chat_id
+        self._say("\n" + self._("📨 Message for {who}:", who=who))
         if chat_id == self.persona.key:
             self.render(Outcome([reply]))
         else:
@@ -215,6 +220,14 @@ def persona_for(argument: str) -> Persona | None:
     if kind == "unit" and unit_code.strip():
         return head_of(unit_code.strip())
     return None
+
+
+def persona_of(key: str) -> Persona | None:
+    """The persona whose chat ``key`` is (``office``, ``head:THPT-X``), None for another chat."""
+    if key in (OFFICE, COUNCIL):
+        return Persona(key, key, None)
+    role, _, unit_code = key.partition(":")
+    return head_of(unit_code) if role == HEAD and unit_code else None
 
 
 def head_of(unit_code: str) -> Persona:

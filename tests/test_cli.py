@@ -72,23 +72,27 @@ def test_invite_create_prints_a_code_expiry_and_deep_link(cli):
     invite = CODE.search(out).group(1)
     assert f"https://t.me/thidua_phutho_bot?start={invite.replace('-', '')}" in out
     assert "Hiệu lực đến:" in out
+    # The role as the bot names it, in the session's language: not the code typed after --role.
+    assert "Dành cho: thủ trưởng đơn vị · Trường THPT Hùng Vương" in out
+    assert "head" not in out
 
     _, listing, _ = cli("invite", "list")
-    assert "#1\thead\tTHPT-HUNG-VUONG\tcòn hiệu lực" in listing
+    assert "#1\tthủ trưởng đơn vị\tTHPT-HUNG-VUONG\tcòn hiệu lực" in listing
     assert invite.replace("-", "") not in listing
 
     assert cli("invite", "revoke", "#1")[0] == 0
     _, listing, _ = cli("invite", "list")
-    assert "#1\thead\tTHPT-HUNG-VUONG\tđã thu hồi" in listing
+    assert "#1\tthủ trưởng đơn vị\tTHPT-HUNG-VUONG\tđã thu hồi" in listing
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("invite", "create", "--role", "head"), "role head needs --unit"),
-        (("invite", "create", "--role", "head", "--unit", "NOPE"), "unknown unit NOPE"),
-        (("invite", "revoke", "ZZZZ"), "no unused code matches"),
-        (("roles", "grant", "--person", "99", "--role", "office"), "no person with id 99"),
+        (("invite", "create", "--role", "head"), "vai trò head cần có --unit"),
+        (("invite", "create", "--role", "head", "--unit", "NOPE"), "không có đơn vị NOPE"),
+        (("invite", "revoke", "ZZZZ"), "không có mã mời chưa dùng nào khớp với 'ZZZZ'"),
+        (("roles", "grant", "--person", "99", "--role", "office"), "không có người nào mang số 99"),
+        (("remind", "--at", "31/02/2017"), "--at: '31/02/2017' không phải là ngày hợp lệ"),
     ],
 )
 def test_bad_requests_exit_2_with_one_line(cli, args, message):
@@ -97,6 +101,18 @@ def test_bad_requests_exit_2_with_one_line(cli, args, message):
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_in_english_the_same_refusal_is_english(cli, monkeypatch):
+    cli("plan", "load")
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
+
+    code, out, err = cli("invite", "create", "--role", "head", "--unit", "NOPE")
+
+    assert (code, out) == (2, "")
+    assert err == "thidua: unknown unit NOPE: load the plan or import units\n"
+    code, out, _ = cli("invite", "create", "--role", "council")
+    assert "For: member of the Emulation and Commendation Council · Sở Giáo dục" in out
 
 
 def test_bad_arguments_are_refused_by_the_parser(cli):

@@ -213,6 +213,13 @@ async def test_every_sheet_is_a_filtered_table_with_a_frozen_bold_vietnamese_hea
         )
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows == "$1:$1"
+        # Each page's foot: the sheet's name, when the figures were taken, the page of how many.
+        footer = sheet.oddFooter
+        assert (footer.left.text, footer.center.text, footer.right.text) == (
+            "&A",
+            "Số liệu tính đến 10:00 25/10/2016",
+            "Trang &P/&N",
+        )
     units = workbook["Đơn vị"]
     assert [c.value for c in units[1]] == [
         "Mã đơn vị",
@@ -554,6 +561,19 @@ async def test_in_english_the_same_workbook_speaks_english(sector, clock):
     assert flags["Award type"] == "Provincial People's Committee Emulation Flag"
     assert flags["Scope"] == "Whole sector"
     assert exported.row_counts["Missing units"] == 159
+    footer = workbook["Units"].oddFooter
+    assert (footer.center.text, footer.right.text) == (
+        "Figures as of 10:00 25/10/2016",
+        "Page &P/&N",
+    )
+
+
+def test_a_footer_writes_an_ampersand_of_its_text_as_a_literal_one():
+    from bot.services.documents.workbooks import Footer
+
+    footer = Footer(centre="Sở GD&ĐT Phú Thọ", pages="Trang {page}/{pages}")
+
+    assert footer.codes() == ("&A", "Sở GD&&ĐT Phú Thọ", "Trang &P/&N")
 
 
 async def test_an_empty_database_gives_headers_only(db):
@@ -605,9 +625,9 @@ def test_thidua_export_writes_the_workbook_and_says_what_is_in_it(cli, tmp_path)
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("missing-folder/bao-cao.xlsx", "no such directory"),
-        ("bao-cao.csv", "should end in .xlsx"),
-        ("folder.xlsx", "is a directory"),
+        ("missing-folder/bao-cao.xlsx", "không có thư mục"),
+        ("bao-cao.csv", "phải có đuôi .xlsx"),
+        ("folder.xlsx", "là một thư mục"),
     ],
 )
 def test_thidua_export_refuses_a_bad_path_in_one_line(cli, tmp_path, out, message):

@@ -56,8 +56,26 @@ def test_a_second_run_keeps_the_binding(tmp_path):
 
 def test_a_bad_clock_date_is_explained(tmp_path):
     out, _ = sandbox(tmp_path, "/clock 31/02/2016", "/as king", "/quit")
-    assert "not a date" in out or "ngày" in out
-    assert "/as office, /as council" in out
+    assert "“31/02/2016” không phải là ngày hợp lệ. Dùng /clock NN/TT/NNNN [GG:PP]." in out
+    assert "Dùng /as office, /as council hoặc /as unit MÃ-ĐƠN-VỊ." in out
+
+
+def test_every_line_of_the_frame_speaks_vietnamese(tmp_path):
+    out, _ = sandbox(
+        tmp_path,
+        "/clock 21/10/2016 09:00",  # the scheduler sends the principal two reminders
+        "/as unit NOPE",
+        "/file",
+        "/file /no/such/file.pdf",
+        "/quit",
+    )
+    # A message the bot sends on its own names its reader as the bot's greeting does.
+    assert "📨 Tin nhắn gửi Hiệu trưởng THPT-CHUYEN-HUNG-VUONG:\n\n⏰ Nhắc hạn:" in out
+    assert "Message for" not in out and "head:" not in out
+    assert "— Bạn đang là: Hiệu trưởng NOPE —\nkhông có đơn vị NOPE: hãy nạp kế hoạch" in out
+    assert "Dùng /file ĐƯỜNG_DẪN, đường dẫn của một tệp trên máy tính này." in out
+    assert "Không có tệp /no/such/file.pdf. Dùng /file ĐƯỜNG_DẪN." in out
+    assert "unknown" not in out and "not a date" not in out
 
 
 PHASE_ONE_REPORT = [

@@ -12,7 +12,7 @@ import logging
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.i18n import CatalogMissingError
+from bot.i18n import CatalogMissingError, Explained, Translator
 from bot.plan import PlanError
 from bot.services.setup.invites import InviteError
 from bot.services.setup.units_import import UnitImportError
@@ -45,15 +45,23 @@ EXPECTED_ERRORS = (
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    settings = None
     try:
         settings = load_settings()
         _configure_logging(settings)
         return asyncio.run(args.command(args, settings)) or 0
     except EXPECTED_ERRORS as error:
-        print(f"thidua: {error}", file=sys.stderr)
+        print(f"thidua: {_explained(error, settings)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def _explained(error: Exception, settings: Settings | None) -> str:
+    """The refusal in the CLI's language, once the settings say which."""
+    if isinstance(error, Explained) and settings is not None:
+        return error.explain(Translator(settings.default_locale, settings.zone))
+    return str(error)
 
 
 def _configure_logging(settings: Settings) -> None:

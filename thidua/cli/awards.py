@@ -6,6 +6,7 @@ import argparse
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.i18n import N_
 from bot.services.awards.importing import import_awards
 from bot.services.awards.register import list_awards
 from bot.services.setup import units
@@ -38,7 +39,7 @@ async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
         if args.unit:
             unit = await units.by_code(session, args.unit.upper())
             if unit is None:
-                raise common.UsageError(f"unknown unit {args.unit}")
+                raise common.UsageError(N_("unknown unit {unit}"), unit=args.unit)
             unit_id = unit.id
         for award, award_type, unit in await list_awards(session, unit_id):
             kind = "collective" if award.collective else "individual"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import parse_local
 from bot.config import Settings
 from bot.db.models import Role
-from bot.i18n import Translator
+from bot.i18n import N_, Explained, Translator
 from thidua.runtime import open_database
 
 # Who the audit log names for what a command did.
@@ -21,8 +23,9 @@ CLI_ACTOR = "cli"
 T = TypeVar("T")
 
 
-class UsageError(ValueError):
-    """Bad input to a subcommand, found after parsing; the message is one printable line."""
+class UsageError(Explained):
+    """Bad input to a subcommand, found after parsing; the message is one printable line, in
+    the CLI's language."""
 
 
 def role(value: str) -> Role:
@@ -44,6 +47,18 @@ def days(value: str) -> timedelta:
     if not value.isdigit() or not 1 <= int(value) <= 365:
         raise argparse.ArgumentTypeError("must be a whole number of days from 1 to 365")
     return timedelta(days=int(value))
+
+
+def local_time(option: str, text: str, zone: ZoneInfo) -> datetime:
+    """``text`` (DD/MM/YYYY [HH:MM]) in the plan's time zone, or a refusal naming ``option``."""
+    try:
+        return parse_local(text, zone)
+    except ValueError:
+        raise UsageError(
+            N_("{option}: not a date: {text} (use DD/MM/YYYY or DD/MM/YYYY HH:MM)"),
+            option=option,
+            text=repr(text),
+        ) from None
 
 
 def translator(settings: Settings) -> Translator:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.i18n import N_
 from bot.services.reporting.export import build_workbook
 from thidua.cli import common
 
@@ -34,7 +35,9 @@ async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
     try:
         out.write_bytes(exported.content)
     except OSError as error:  # e.g. the file is open in Excel, which locks it on Windows
-        raise common.UsageError(f"--out: cannot write {out}: {error.strerror}") from None
+        raise common.UsageError(
+            N_("--out: cannot write {path}: {reason}"), path=out, reason=error.strerror
+        ) from None
     size = max(1, len(exported.content) // 1024)
     print(_("Workbook written: {path} ({size} KB)", path=out, size=size))
     counts = " · ".join(f"{title} {rows}" for title, rows in exported.row_counts.items())
@@ -44,9 +47,13 @@ async def export_workbook(args: argparse.Namespace, settings: Settings) -> None:
 def _checked_output(path: Path) -> Path:
     """Refused before the export runs, so a typo costs nothing."""
     if path.suffix.lower() != XLSX:
-        raise common.UsageError(f"--out: {path} should end in {XLSX}, for Excel to open it")
+        raise common.UsageError(
+            N_("--out: {path} should end in {suffix}, for Excel to open it"),
+            path=path,
+            suffix=XLSX,
+        )
     if path.is_dir():
-        raise common.UsageError(f"--out: {path} is a directory")
+        raise common.UsageError(N_("--out: {path} is a directory"), path=path)
     if not path.parent.is_dir():
-        raise common.UsageError(f"--out: no such directory: {path.parent}")
+        raise common.UsageError(N_("--out: no such directory: {path}"), path=path.parent)
     return path

@@ -6,8 +6,10 @@ import argparse
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.i18n import N_
 from bot.services.setup import invites
 from bot.services.setup.invites import InviteError
+from handlers.common import ROLE_NAMES
 from thidua.cli import common
 
 
@@ -53,7 +55,7 @@ async def invite_create(args: argparse.Namespace, settings: Settings) -> None:
     print(_("Invite code: {code}", code=issued.display_code))
     invite = issued.invite
     where = invite.department.name if invite.department is not None else invite.unit.name
-    print(_("For: {role} · {unit}", role=invite.role.value, unit=where))
+    print(_("For: {role} · {unit}", role=_(ROLE_NAMES[invite.role]), unit=where))
     print(_("Valid until: {time} (one use only)", time=_.datetime(issued.invite.expires_at)))
     username = args.bot_username or settings.bot_username
     if username:
@@ -69,7 +71,7 @@ async def invite_list(_args: argparse.Namespace, settings: Settings) -> None:
     async def work(session) -> None:
         for invite in await invites.list_invites(session):
             print(
-                f"#{invite.id}\t{invite.role.value}\t{_where(invite)}\t"
+                f"#{invite.id}\t{_(ROLE_NAMES[invite.role])}\t{_where(invite)}\t"
                 f"{_invite_state(invite, now, _)}\t{_.datetime(invite.expires_at)}"
             )
 
@@ -94,6 +96,6 @@ async def invite_revoke(args: argparse.Namespace, settings: Settings) -> None:
 
     count = await common.with_database(settings, work)
     if count == 0:
-        raise InviteError(f"no unused code matches {args.code!r}")
+        raise InviteError(N_("no unused code matches {code}"), code=repr(args.code))
     _ = common.translator(settings)
     print(_("Codes revoked: {count}", count=count))

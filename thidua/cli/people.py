@@ -7,6 +7,7 @@ import argparse
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.models import Role
+from bot.i18n import N_
 from bot.services.setup import people, units
 from thidua.cli import common
 
@@ -46,21 +47,25 @@ async def roles_revoke(args: argparse.Namespace, settings: Settings) -> None:
 async def _person(session, person_id: int):
     person = await people.person(session, person_id)
     if person is None:
-        raise common.UsageError(f"no person with id {person_id} (see 'thidua people list')")
+        raise common.UsageError(
+            N_("no person with id {id} (see 'thidua people list')"), id=person_id
+        )
     return person
 
 
 async def _role_unit(session, args: argparse.Namespace):
     if args.role is Role.STEERING:  # it needs a department, which only an invite carries
         raise common.UsageError(
-            "role steering is given by invite: thidua invite create --role steering "
-            "--department CODE"
+            N_(
+                "role steering is given by invite: thidua invite create --role steering "
+                "--department CODE"
+            )
         )
     if args.role in (Role.HEAD, Role.MEMBER) and not args.unit:
-        raise common.UsageError(f"role {args.role.value} needs --unit")
+        raise common.UsageError(N_("role {role} needs --unit"), role=args.role.value)
     unit = await units.by_code(session, args.unit) if args.unit else await units.root(session)
     if unit is None:
-        raise common.UsageError(f"unknown unit {args.unit}")
+        raise common.UsageError(N_("unknown unit {unit}"), unit=args.unit)
     return unit
 
 

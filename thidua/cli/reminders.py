@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.clock import SystemClock, parse_local
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.services.messaging import reminders
 from thidua.cli import common
@@ -19,10 +19,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 async def remind_due(args: argparse.Namespace, settings: Settings) -> None:
     """Who would be reminded at that moment; without --preview, also queue them for sending."""
-    try:
-        at = parse_local(args.at, settings.zone) if args.at else SystemClock().now()
-    except ValueError as error:
-        raise common.UsageError(f"--at: {error}") from None
+    at = common.local_time("--at", args.at, settings.zone) if args.at else SystemClock().now()
     _ = common.translator(settings)
 
     async def work(session) -> None:

@@ -12,11 +12,12 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import ManualClock, parse_local
-from bot.config import Settings, SettingsError
+from bot.clock import ManualClock
+from bot.config import Settings
 from bot.db.models import Role
 from bot.services.setup import invites, units
 from channels.sandbox import CHANNEL, Persona, Sandbox, head_of
+from thidua.cli import common
 from thidua.runtime import Runtime, build_runtime
 
 SANDBOX_START = "01/10/2016 08:00"  # three weeks before the plan's first fixed deadline
@@ -84,7 +85,4 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _start(text: str, settings: Settings) -> datetime:
-    try:
-        return parse_local(text, settings.zone)
-    except ValueError as error:
-        raise SettingsError(f"--date: {error}") from None
+    return common.local_time("--date", text, settings.zone)

@@ -1,7 +1,8 @@
 """The workbooks the bot writes (the office's export): each :class:`Table` becomes a sheet a
 clerk can work with at once: headers in bold on a frozen row, a filter over the data, widths
 fitted to the content, dates as real Excel dates, and printed landscape, fitted to the page's
-width, the header row repeated on every page.
+width, the header row repeated on every page, a footer naming the sheet, when its figures were
+taken and the page (:class:`Footer`).
 
 openpyxl is imported only when a workbook is written: it loads numpy, which would add 18 MB and
 a noticeable delay to every start of the bot.
@@ -63,9 +64,29 @@ class Table:
         return max(lengths, default=0) + PADDING
 
 
-def write_workbook(tables: list[Table]) -> bytes:
+@dataclass(frozen=True)
+class Footer:
+    """The foot of every printed page, translated: the sheet's name on the left, ``centre`` in
+    the middle (e.g. when the figures were taken), on the right ``pages``, a text with the
+    placeholders ``{page}`` and ``{pages}`` ("Trang {page}/{pages}")."""
+
+    centre: str
+    pages: str
+
+    def codes(self) -> tuple[str, str, str]:
+        """Left, centre and right as Excel's header and footer codes: ``&A`` the sheet's name,
+        ``&P`` the page, ``&N`` the number of pages; a literal ``&`` is written ``&&``."""
+        pages = _literal(self.pages).format(page="&P", pages="&N")
+        return "&A", _literal(self.centre), pages
+
+
+def _literal(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def write_workbook(tables: list[Table], footer: Footer | None = None) -> bytes:
     """The .xlsx file: CPU only, no database, so it can run in a thread."""
-    writer = _Writer()
+    writer = _Writer(footer)
     for table in tables:
         writer.add(table)
     return writer.save()
@@ -85,20 +106,25 @@ def _set_height(ws: Any, number: int, values: Sequence[Any], widths: Sequence[in
         ws.row_dimensions[number].height = lines * LINE_HEIGHT
 
 
-def _printable(ws: Any) -> None:
-    """Printed, a sheet fits the width of landscape A4 pages, its header row on each page."""
+def _printable(ws: Any, footer: Footer | None) -> None:
+    """Printed, a sheet fits the width of landscape A4 pages, its header row on each page, and
+    each page's foot says which sheet, as of when, which page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    if footer is not None:
+        parts = (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right)
+        for part, text in zip(parts, footer.codes(), strict=True):
+            part.text = text
 
 
 class _Writer:
     """openpyxl's write-only mode: rows stream out instead of living as cell objects."""
 
-    def __init__(self) -> None:
+    def __init__(self, footer: Footer | None) -> None:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -106,6 +132,7 @@ class _Writer:
         from openpyxl.utils import get_column_letter
 
         self.workbook = Workbook(write_only=True)
+        self._footer = footer
         self._new_cell = WriteOnlyCell
         self._cell_type = Cell
         self._illegal = ILLEGAL_CHARACTERS_RE
@@ -124,7 +151,7 @@ class _Writer:
             ws.column_dimensions[self._letter(number)].width = width
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{self._letter(len(sheet.headers))}{len(sheet.rows) + 1}"
-        _printable(ws)
+        _printable(ws, self._footer)
         wrapping = bool(sheet.wraps and any(sheet.wraps))
         if wrapping:
             _set_height(ws, 1, sheet.headers, [w - FILTER_BUTTON for w in sheet.widths()])

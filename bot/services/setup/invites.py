@@ -30,6 +30,7 @@ from bot.db.models import (
 )
 from bot.db.repositories import PeopleRepository, UnitRepository
 from bot.events import Identity
+from bot.i18n import N_, Explained
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -74,8 +75,8 @@ class IssuedInvite:
         return "-".join(self.code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-class InviteError(ValueError):
-    """A request the office made that cannot be carried out; the message says why."""
+class InviteError(Explained):
+    """A request the office made that cannot be carried out; ``explain`` says why."""
 
 
 def normalise_code(text: str) -> str | None:
@@ -184,15 +185,17 @@ async def _invite_unit(session: AsyncSession, role: Role, unit_code: str | None)
     units = UnitRepository(session)
     if unit_code is None:
         if role in UNIT_ROLES:
-            raise InviteError(f"role {role.value} needs --unit")
+            raise InviteError(N_("role {role} needs --unit"), role=role.value)
         # Office, council and steering departments act for the Sở: they belong to the root.
         unit = await units.root()
     elif role is Role.STEERING:
-        raise InviteError("role steering takes --department, not --unit")
+        raise InviteError(N_("role steering takes --department, not --unit"))
     else:
         unit = await units.by_code(unit_code)
     if unit is None:
-        raise InviteError(f"unknown unit {unit_code or '(root)'}: load the plan or import units")
+        raise InviteError(
+            N_("unknown unit {unit}: load the plan or import units"), unit=unit_code or "(root)"
+        )
     return unit
 
 
@@ -201,16 +204,18 @@ async def _invite_department(
 ) -> SteeringDepartment | None:
     if role is not Role.STEERING:
         if code is not None:
-            raise InviteError("only role steering takes --department")
+            raise InviteError(N_("only role steering takes --department"))
         return None
     if code is None:
-        raise InviteError("role steering needs --department")
+        raise InviteError(N_("role steering needs --department"))
     found = await session.scalar(
         select(SteeringDepartment).where(SteeringDepartment.code == code.strip().upper())
     )
     if found is None:
         known = ", ".join(await session.scalars(select(SteeringDepartment.code)))
-        raise InviteError(f"unknown department {code}: the plan names {known or 'none'}")
+        raise InviteError(
+            N_("unknown department {code}: the plan names {known}"), code=code, known=known or "-"
+        )
     return found
 
 

@@ -22,7 +22,7 @@ from bot.db import audit
 from bot.forms.catalog import REGISTRATION
 from bot.i18n import N_, Translator
 from bot.services.awards.quotas import progress
-from bot.services.documents.workbooks import Table, write_workbook
+from bot.services.documents.workbooks import Footer, Table, write_workbook
 from bot.services.reporting.export import sheets
 from bot.services.reporting.export.context import load_context
 
@@ -36,9 +36,19 @@ class Export:
 async def build_workbook(session: AsyncSession, clock: Clock, t: Translator) -> Export:
     """The workbook in ``t``'s language. On SQLite a unit of work holds the only writer's
     lock: a chat handler may rather collect inside it and write once it is closed."""
-    tables = await collect_sheets(session, clock.now(), t)
-    content = await asyncio.to_thread(write_workbook, tables)
+    now = clock.now()
+    tables = await collect_sheets(session, now, t)
+    content = await asyncio.to_thread(write_workbook, tables, print_footer(now, t))
     return Export(content, {sheet.title: len(sheet.rows) for sheet in tables})
+
+
+def print_footer(now: datetime, t: Translator) -> Footer:
+    """A printed page says when its figures were taken: the export's time, not the printing's
+    (which a spreadsheet would show in its own locale's format)."""
+    return Footer(
+        centre=t(N_("Figures as of {time}"), time=t.datetime(now)),
+        pages=t(N_("Page {page}/{pages}")),  # {page} and {pages}: filled in by the spreadsheet
+    )
 
 
 async def note_taken(session: AsyncSession, clock: Clock, actor: str) -> None:
