@@ -78,6 +78,10 @@ class Field:
     def choices(self, env: Env) -> list[Choice]:
         return []
 
+    def heading(self, t: Translator) -> str:
+        """The question as a column's header: "Position (e.g. teacher)" → "Position"."""
+        return re.sub(r"\s*\([^)]*\)\s*$", "", t(self.label)).rstrip(" ?:") or t(self.label)
+
     def hint(self, env: Env) -> str:
         return ""
 
@@ -330,6 +334,11 @@ class Attachment(Field):
         return isinstance(value, dict) and "file_ref" in value
 
 
+# A table's rows sent as a spreadsheet: at most this big, at most this many rows.
+MAX_TABLE_BYTES = 2 * 1024 * 1024
+MAX_TABLE_ROWS = 1000
+
+
 @dataclass(frozen=True, kw_only=True)
 class Group(Field):
     """A repeatable table, e.g. the individuals registered: add another, remove one, finish."""
@@ -347,6 +356,13 @@ class Group(Field):
 
     def complete(self, value: Any) -> bool:
         return isinstance(value, list) and len(value) >= self.min_items
+
+    @property
+    def tabular(self) -> bool:
+        """Whether its rows fit a spreadsheet, a cell per field (no file, no ticked list)."""
+        return bool(self.fields) and not any(
+            isinstance(f, Attachment | MultiChoice | Group) for f in self.fields
+        )
 
     def summary(self, item: dict[str, Any], env: Env) -> str:
         """A row in one line, each answer shown as the person would read it."""
