@@ -90,6 +90,47 @@ PEOPLE = [
 ]
 
 
+REFUSALS = ["xls", "corrupt", "password", "too_big", "too_many_rows", "zip_bomb", "header", "empty"]
+
+
+# What each refusal names, whatever the language: what is wrong, so it can be put right.
+REFUSAL_SAYS = {
+    "xls": "(.xlsx)",
+    "corrupt": "ds.xlsx",
+    "password": "ds.xlsx",
+    "too_big": "3.0 MB",
+    "too_many_rows": "1.001",
+    "zip_bomb": "60.0 MB",
+    "header": "«Họ và tên»",
+    "empty": "ds.xlsx",
+}
+
+
+def refused_file(case: str) -> tuple[str, bytes, int | None]:
+    """A file the bot must refuse, as (name, content, size the platform reports)."""
+    name, content, size = "ds.xlsx", xlsx(PEOPLE), None
+    if case == "xls":
+        name, content = "ds.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
+    elif case == "corrupt":
+        content = content[: len(content) // 2]
+    elif case == "password":
+        content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 5000
+    elif case == "too_big":
+        size = 3 * 2**20
+    elif case == "too_many_rows":
+        content = xlsx([["Nguyễn Văn An", "Giáo viên", LDTT, None]] * 1001)
+    elif case == "zip_bomb":
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/padding.xml", b"\0" * (60 * 2**20))
+        content = out.getvalue()
+    elif case == "header":
+        content = xlsx(PEOPLE, ["Tên", "Chức vụ", "Danh hiệu đăng ký", "Ghi chú"])
+    elif case == "empty":
+        content = xlsx([], [])
+    return name, content, size
+
+
 async def test_the_template_has_instructions_dropdowns_and_the_tables_columns(app, clock):
     principal = await at_individuals(app, clock)
 
@@ -197,38 +238,19 @@ async def test_every_problem_is_listed_with_its_row_and_column(app, clock):
     assert await the_draft(app) == before
 
 
-@pytest.mark.parametrize(
-    "case",
-    ["xls", "corrupt", "password", "too_big", "too_many_rows", "zip_bomb", "header", "empty"],
-)
+@pytest.mark.parametrize("case", REFUSALS)
 async def test_a_refused_file_leaves_the_draft_exactly_as_it_was(app, clock, case):
     files = Files(app)
     principal = await at_individuals(app, clock)
     before = await the_draft(app)
-    name, content, size = "ds.xlsx", xlsx(PEOPLE), None
-    if case == "xls":
-        name, content = "ds.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
-    elif case == "corrupt":
-        content = content[: len(content) // 2]
-    elif case == "password":
-        content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 5000
-    elif case == "too_big":
-        size = 3 * 2**20
-    elif case == "too_many_rows":
-        content = xlsx([["Nguyễn Văn An", "Giáo viên", LDTT, None]] * 1001)
-    elif case == "zip_bomb":
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("xl/padding.xml", b"\0" * (60 * 2**20))
-        content = out.getvalue()
-    elif case == "header":
-        content = xlsx(PEOPLE, ["Tên", "Chức vụ", "Danh hiệu đăng ký", "Ghi chú"])
-    elif case == "empty":
-        content = xlsx([], [])
+    name, content, size = refused_file(case)
 
     await principal.sends_file(files.sent(name, content, size=size))
 
     assert principal.text.startswith("❌")
+    assert REFUSAL_SAYS[case] in principal.text
+    if case == "header":
+        assert "«Tên»" in principal.text and "«Ghi chú»" in principal.text
     assert await the_draft(app) == before
     assert form_verbs(principal)["upload"]  # the table's menu, its buttons still valid
     if case == "too_big":
