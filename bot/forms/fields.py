@@ -113,8 +113,9 @@ def pick(answer: Answer, choices: list[Choice]) -> Choice:
     typed = fold(answer.text or "")
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1]
-    exact = [c for c in choices if fold(c.label) == typed]
-    partial = [c for c in choices if typed and typed in fold(c.label)]
+    folded = [(c, fold(c.label)) for c in choices]
+    exact = [c for c, label in folded if label == typed]
+    partial = [c for c, label in folded if typed and typed in label]
     for found in (exact, partial):
         if len(found) == 1:
             return found[0]
