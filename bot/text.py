@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+# Kept: the same option labels are folded for every typed choice and every cell of a table.
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, accent-free form, so "Hùng Vương" matches "hung vuong"."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

@@ -13,6 +13,7 @@ from bot.services.obligations.deadlines import owed_deadline, school_year_of, un
 from bot.services.reporting import drafts, office_drafts
 from bot.services.reporting.drafts import DraftRow, FormSession
 from bot.services.reporting.submissions import Receipt, SubmitRefused, submit_draft
+from handlers import tables
 from handlers.common import menu_reply, refused
 from handlers.exemplars import receipt_questions
 
@@ -112,6 +113,8 @@ async def press(event: Incoming, ctx: Context) -> Outcome:
     opened = await drafts.resume_row(ctx.session, ctx.t, draft)
     if not draft.active:  # a button of a form put aside: it becomes the one in progress
         await drafts.pause_all(ctx.session, ctx.person_id)
+    if parts[3] == "sheet":  # a table's template: sent, the draft unchanged
+        return await tables.send_template(opened, int(parts[2]), ctx)
     return await _advance(opened, opened.flow.press(parts[3], int(parts[2])), ctx)
 
 
@@ -121,6 +124,11 @@ async def continue_form(event: Incoming, ctx: Context) -> Outcome | None:
     if draft is None or not _own(draft, ctx):
         return None
     opened = await drafts.resume_row(ctx.session, ctx.t, draft)
+    if tables.takes(opened.flow, event):  # a table's rows, as a file or pasted
+        received = await tables.receive(opened, event, ctx)
+        if isinstance(received, Outcome):  # refused: the draft stays exactly as it was
+            return received
+        return await _advance(opened, received, ctx)
     return await _advance(opened, opened.flow.give(event.text, event.file), ctx)
 
 

@@ -324,7 +324,12 @@ def test_the_block_column_is_optional(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("units.xls", "", 'units.xls: unsupported file type ".xls"; use .csv or .xlsx'),
+        (
+            "units.xls",
+            "",
+            "units.xls: an old Excel file (.xls) cannot be read. In Excel, choose File → Save "
+            "As → Excel Workbook (.xlsx), then send that file.",
+        ),
         ("units.csv", "", "units.csv: the file is empty"),
         ("units.csv", "\n\n", "units.csv: the file is empty"),
         ("units.csv", HEADER + ",,,,\n", "units.csv: no units below the header (row 1)"),

@@ -78,6 +78,10 @@ class Field:
     def choices(self, env: Env) -> list[Choice]:
         return []
 
+    def heading(self, t: Translator) -> str:
+        """The question as a column's header: "Position (e.g. teacher)" → "Position"."""
+        return re.sub(r"\s*\([^)]*\)\s*$", "", t(self.label)).rstrip(" ?:") or t(self.label)
+
     def hint(self, env: Env) -> str:
         return ""
 
@@ -109,8 +113,9 @@ def pick(answer: Answer, choices: list[Choice]) -> Choice:
     typed = fold(answer.text or "")
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1]
-    exact = [c for c in choices if fold(c.label) == typed]
-    partial = [c for c in choices if typed and typed in fold(c.label)]
+    folded = [(c, fold(c.label)) for c in choices]
+    exact = [c for c, label in folded if label == typed]
+    partial = [c for c, label in folded if typed and typed in label]
     for found in (exact, partial):
         if len(found) == 1:
             return found[0]
@@ -330,6 +335,11 @@ class Attachment(Field):
         return isinstance(value, dict) and "file_ref" in value
 
 
+# A table's rows sent as a spreadsheet: at most this big, at most this many rows.
+MAX_TABLE_BYTES = 2 * 1024 * 1024
+MAX_TABLE_ROWS = 1000
+
+
 @dataclass(frozen=True, kw_only=True)
 class Group(Field):
     """A repeatable table, e.g. the individuals registered: add another, remove one, finish."""
@@ -347,6 +357,13 @@ class Group(Field):
 
     def complete(self, value: Any) -> bool:
         return isinstance(value, list) and len(value) >= self.min_items
+
+    @property
+    def tabular(self) -> bool:
+        """Whether its rows fit a spreadsheet, a cell per field (no file, no ticked list)."""
+        return bool(self.fields) and not any(
+            isinstance(f, Attachment | MultiChoice | Group) for f in self.fields
+        )
 
     def summary(self, item: dict[str, Any], env: Env) -> str:
         """A row in one line, each answer shown as the person would read it."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.events import Button
 from bot.forms.definition import FormDefinition
-from bot.forms.fields import Env, Field, Group, MultiChoice
+from bot.forms.fields import MAX_TABLE_BYTES, MAX_TABLE_ROWS, Env, Field, Group, MultiChoice
 from bot.forms.steps import CONFIRM, REVIEW, TYPED_REMOVAL, VERBS, FlowState, Step
 from bot.i18n import N_
 
@@ -27,6 +27,10 @@ def render(flow: FlowState) -> Step:
         return Step(*_confirm(flow))
     current = flow.form.field(at)
     if isinstance(current, Group):
+        if "pending" in flow.cursor:
+            return Step(*_pending(flow, current))
+        if flow.cursor.get("upload"):
+            return Step(*_upload(flow, current))
         if "sub" in flow.cursor:
             return Step(*_row_question(flow, current))
         return Step(*_group_menu(flow, current))
@@ -111,8 +115,80 @@ def _group_menu(flow: FlowState, group: Group) -> tuple[str, list]:
         ]
         for i in range(len(rows))
     ]
+    if group.tabular:
+        buttons.append(
+            [
+                _button(flow, t(N_("📥 Excel template")), "sheet"),
+                _button(flow, t(N_("📤 Send a file")), "upload"),
+            ]
+        )
     buttons.append([_button(flow, t(N_("✔️ Done")), "done")])
     buttons.append(_navigation(flow, skippable=False))
+    return "\n".join(lines), buttons
+
+
+def _upload(flow: FlowState, group: Group) -> tuple[str, list]:
+    t = flow.env.t
+    text = t(
+        N_(
+            "📤 Send the filled template here as a file (.xlsx or .csv, at most {size} MB and "
+            "{rows} rows). Without files (Zalo): copy the rows in Excel and paste them here, "
+            "columns separated by Tab or “;”, in this order: {columns}."
+        ),
+        size=MAX_TABLE_BYTES // 2**20,
+        rows=t.number(MAX_TABLE_ROWS),
+        columns="; ".join(f.heading(t) for f in group.fields),
+    )
+    return f"{t(group.label)}\n{text}", [[_button(flow, t(N_("⬅️ Back")), "back")]]
+
+
+PREVIEW_ROWS = 5
+
+
+def pending_summary(group: Group, rows: list[dict[str, Any]], env: Env) -> str:
+    """ "12 people: 3 …, 9 …": the rows, counted by the first choice each row makes."""
+    t = env.t
+    item = t(group.item_label)
+    choice = next((f for f in group.fields if f.choices(env) and not f.optional), None)
+    if choice is None:
+        return t(N_("{count} {item}(s)"), count=t.number(len(rows)), item=item)
+    counted: dict[str, int] = {}
+    for row in rows:
+        shown = choice.show(row[choice.key], env)
+        counted[shown] = counted.get(shown, 0) + 1
+    detail = ", ".join(f"{count} {label}" for label, count in counted.items())
+    return t(N_("{count} {item}(s): {detail}"), count=t.number(len(rows)), item=item, detail=detail)
+
+
+def _pending(flow: FlowState, group: Group) -> tuple[str, list]:
+    t = flow.env.t
+    pending, rows = flow.cursor["pending"], flow.answers.get(group.key, [])
+    new = pending["rows"]
+    lines = [
+        t(N_("📋 {source}: every row checked."), source=pending["source"]),
+        pending_summary(group, new, flow.env),
+        group.show(new[:PREVIEW_ROWS], flow.env),
+    ]
+    if len(new) > PREVIEW_ROWS:
+        lines.append(t(N_("… and {count} more."), count=len(new) - PREVIEW_ROWS))
+    cancel = [_button(flow, t(N_("✖️ Cancel, change nothing")), "discard")]
+    if not rows:
+        lines.append(t(N_("Nothing is saved yet. Save these rows in the table?")))
+        return "\n".join(lines), [[_button(flow, t(N_("✅ Save in the table")), "append")], cancel]
+    lines.append(
+        t(
+            N_(
+                "Nothing is saved yet. The table holds {count} row(s) now: replace them with "
+                "these, or add these after them?"
+            ),
+            count=len(rows),
+        )
+    )
+    buttons = [
+        [_button(flow, t(N_("♻️ Replace the rows")), "replace")],
+        [_button(flow, t(N_("➕ Add after them")), "append")],
+        cancel,
+    ]
     return "\n".join(lines), buttons
 
 

@@ -18,7 +18,7 @@ class Walk(FlowState):
         return step
 
     def go(self, at: str, note: str = "") -> Step:
-        for transient in ("sub", "row", "picked"):
+        for transient in ("sub", "row", "picked", "upload", "pending"):
             self.cursor.pop(transient, None)
         self.cursor["at"] = at
         return self.turn(note=note)

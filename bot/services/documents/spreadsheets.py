@@ -97,9 +97,8 @@ def read_sheet(
         if isinstance(source, bytes):
             raise TypeError("bytes need a file name: its extension says how to read them")
         file_name = source.name
-    reader = _reader(file_name, _)
     data = source if isinstance(source, bytes) else _read_bytes(source, _)
-    header_row, header, body = _split_header(reader(data, file_name, _), file_name, _)
+    header_row, header, body = _split_header(read_cells(data, file_name, _), file_name, _)
     positions = _column_positions(header, columns, file_name, _)
     rows = [Row(number, _pick(cells, positions, columns)) for number, cells in body]
     # Rows with none of our columns filled are left behind by deletions, or numbered in
@@ -109,11 +108,37 @@ def read_sheet(
 
 
 Reader = Callable[[bytes, str, Translate], Cells]
+# An .xlsx is a zip: unpacked beyond this, or this many times its size, it is a zip bomb.
+MAX_UNPACKED_BYTES = 50 * 2**20
+MAX_UNPACKED_RATIO = 100
+# The start of an OLE compound file: an old .xls, or an .xlsx encrypted with a password.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_cells(
+    data: bytes, file_name: str, _: Translate = untranslated, *, sheets: Sequence[str] = ()
+) -> Cells:
+    """Every row of the file's sheet as texts: for an .xlsx, the first of ``sheets`` it has
+    (the data sheet of a template), else its first sheet. Refuses, as SpreadsheetError, an
+    old .xls, a password-protected or damaged workbook and a zip bomb, before reading."""
+    reader = _reader(file_name, _)
+    if reader is _read_xlsx:
+        _check_container(data, file_name, _)
+        return _read_xlsx(data, file_name, _, sheets)
+    return reader(data, file_name, _)
 
 
 def _reader(file_name: str, _: Translate) -> Reader:
     suffix = Path(file_name).suffix.lower()
     readers: dict[str, Reader] = {".csv": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx}
+    if suffix == ".xls":
+        raise SpreadsheetError(
+            _(
+                "{file}: an old Excel file (.xls) cannot be read. In Excel, choose File → Save "
+                "As → Excel Workbook (.xlsx), then send that file.",
+                file=file_name,
+            )
+        )
     if suffix not in readers:
         raise SpreadsheetError(
             _(
@@ -155,22 +180,54 @@ def _delimiter(text: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def _read_xlsx(data: bytes, file_name: str, _: Translate) -> Cells:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def _check_container(data: bytes, file_name: str, _: Translate) -> None:
+    if data.startswith(OLE_SIGNATURE):
+        raise SpreadsheetError(
+            _(
+                "{file}: the workbook is protected with a password (or is an old .xls renamed). "
+                "Remove the password (File → Info → Protect Workbook) or save it as .xlsx, then "
+                "send it again.",
+                file=file_name,
+            )
+        )
     try:
-        # data_only: formulas as their values
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
         raise SpreadsheetError(
             _("{file}: not a readable .xlsx workbook", file=file_name)
         ) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(min_row=1, values_only=True)
-    return [
-        (number, [_cell_text(value) for value in row]) for number, row in enumerate(rows, start=1)
-    ]
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_UNPACKED_RATIO * max(len(data), 1):
+        raise SpreadsheetError(
+            _(
+                "{file}: the workbook unpacks to {size} MB, far more than a list needs; it "
+                "was not opened. Please copy the rows into the template and send that.",
+                file=file_name,
+                size=round(unpacked / 2**20, 1),
+            )
+        )
+
+
+def _read_xlsx(data: bytes, file_name: str, _: Translate, sheets: Sequence[str] = ()) -> Cells:
+    import openpyxl
+
+    try:
+        # data_only: formulas as their values (the ones Excel saved with the file)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        titles = {key(title): title for title in workbook.sheetnames}
+        chosen = next((titles[key(name)] for name in sheets if key(name) in titles), None)
+        sheet = workbook[chosen] if chosen else workbook.worksheets[0]
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        cells = [
+            (number, [_cell_text(value) for value in row])
+            for number, row in enumerate(rows, start=1)
+        ]
+        workbook.close()
+    except Exception as error:  # a damaged file fails in many ways inside openpyxl
+        raise SpreadsheetError(
+            _("{file}: not a readable .xlsx workbook", file=file_name)
+        ) from error
+    return cells
 
 
 def _cell_text(value: object) -> str:
