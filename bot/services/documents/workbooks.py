@@ -106,7 +106,7 @@ def _set_height(ws: Any, number: int, values: Sequence[Any], widths: Sequence[in
         ws.row_dimensions[number].height = lines * LINE_HEIGHT
 
 
-def _printable(ws: Any, footer: Footer | None) -> None:
+def printable(ws: Any, footer: Footer | None = None) -> None:
     """Printed, a sheet fits the width of landscape A4 pages, its header row on each page, and
     each page's foot says which sheet, as of when, which page."""
     ws.page_setup.orientation = "landscape"
@@ -151,7 +151,7 @@ class _Writer:
             ws.column_dimensions[self._letter(number)].width = width
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{self._letter(len(sheet.headers))}{len(sheet.rows) + 1}"
-        _printable(ws, self._footer)
+        printable(ws, self._footer)
         wrapping = bool(sheet.wraps and any(sheet.wraps))
         if wrapping:
             _set_height(ws, 1, sheet.headers, [w - FILTER_BUTTON for w in sheet.widths()])

@@ -22,17 +22,20 @@ from bot.forms.fields import (
     YesNo,
 )
 from bot.i18n import N_
+from bot.services.documents.workbooks import LINE_HEIGHT, printable
 from bot.services.tables.intake import CHOICES_SHEET, INSTRUCTIONS_SHEET, LIST_SHEET
 from bot.text import fold
 
 DATE_FORMAT = "dd/mm/yyyy"
 WIDTH = {Text: 36, SingleChoice: 34, YesNo: 12, Integer: 14, Date: 14}
+GUIDE_WIDTH = 90  # characters: the instructions' one column, read on a screen or printed
 
 
 def file_name(group: Group, env: Env) -> str:
     """E.g. "mau-ca-nhan-dang-ky.xlsx": the table's name, as a file name travels best."""
     slug = "-".join(fold(env.t(group.label)).replace("/", " ").split())
-    return f"{env.t(N_('template'))}-{slug}.xlsx"
+    prefix = env.t(N_("template"))  # a file name's word: translated, then without accents
+    return f"{fold(prefix)}-{slug}.xlsx"
 
 
 def build(group: Group, env: Env) -> bytes:
@@ -63,6 +66,8 @@ def build(group: Group, env: Env) -> bytes:
             for (row,) in sheet.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
                 row.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
+    for printed in (guide, sheet):  # an office prints the instructions, and the list it filled
+        printable(printed)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -137,9 +142,11 @@ def _instructions(guide, group: Group, env: Env, font, alignment) -> None:
         need = t(N_("optional")) if f.optional else t(N_("required"))
         detail = f.hint(env) or (t(N_("Choose from the cell's list.")) if f.choices(env) else "")
         lines.append((f"• {f.heading(t)} ({need}): {t(f.label)}. {detail}".strip(), False))
-    guide.column_dimensions["A"].width = 110
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
     for row, (text, bold) in enumerate(lines, 1):
         cell = guide.cell(row=row, column=1, value=text)
         cell.alignment = alignment(wrap_text=True, vertical="top")
+        # Spreadsheets keep a row one line high unless told: as high as its wrapped text.
+        guide.row_dimensions[row].height = LINE_HEIGHT * max(1, -(-len(text) // GUIDE_WIDTH))
         if bold:
             cell.font = font(bold=True)
