@@ -2,7 +2,8 @@
 the two-column header, the title, the numbered answers, "Nơi nhận" and the signature.
 
 python-docx is imported here, when the first document is made, not at start-up. The only
-XML written by hand is the PAGE field, which python-docx has no call for.
+XML written by hand is the PAGE field and the signature's unsplittable row, which python-docx
+has no call for.
 """
 
 from __future__ import annotations
@@ -166,6 +167,7 @@ def _signature(document: DocxDocument, head: Letterhead) -> None:
 
     document.add_paragraph()
     table = _borderless(document, rows=1, widths=SIGNATURE_COLUMNS_MM)
+    _unsplit(table.rows[0])
     left, right = table.rows[0].cells
     _text(_first(left), RECIPIENTS, bold=True, italic=True, size=RECIPIENTS_HEADING_PT)
     for index, recipient in enumerate(head.recipients):
@@ -181,6 +183,13 @@ def _signature(document: DocxDocument, head: Letterhead) -> None:
     for paragraph in left.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _unsplit(row) -> None:
+    """The signature stays in one piece: its row moves to the next page whole, if need be."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _borderless(document: DocxDocument, *, rows: int, widths: tuple[float, ...]):
