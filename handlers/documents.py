@@ -13,7 +13,7 @@ from bot.db.models import OfficeDraft
 from bot.events import Button, Document, Incoming, Outcome, Reply
 from bot.i18n import N_
 from bot.routing import REPORTING_ROLES, SECTOR_ROLES, Router, button_argument
-from bot.services.paperwork import documents
+from bot.services.paperwork import documents, links
 from bot.services.reporting import drafts, office_drafts
 from bot.services.reporting.review import QueueItem
 from handlers.common import refused
@@ -97,5 +97,15 @@ async def _document(
         unit=chosen.unit.name,
         version=built.version,
     )
-    document = Document(built.file_name, content=built.content)
+    document = Document(built.file_name, content=built.content, link=_link(built, ctx))
     return Outcome([Reply(f"{note}\n{caption}" if note else caption, document=document)])
+
+
+def _link(built: documents.Built, ctx: Context) -> str | None:
+    """A signed link to the document, for a platform that cannot send it (when configured)."""
+    settings = ctx.settings
+    if not settings.public_url or settings.document_link_secret is None:
+        return None
+    secret = settings.document_link_secret.get_secret_value().encode()
+    submission_id = built.chosen.submission.id
+    return links.link(settings.public_url, secret, submission_id, built.version, ctx.clock.now())
