@@ -10,9 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import N_, Translator
-from bot.services.paperwork import bulk
+from bot.services.paperwork import bulk, templates
 from thidua.cli import common
 
 BAR_WIDTH = 30
@@ -33,6 +34,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write them in"
     )
     export.set_defaults(command=export_documents)
+    template = actions.add_parser("template", help="the office's own .docx template of a form")
+    template_actions = common.actions(template)
+    chosen = template_actions.add_parser(
+        "set",
+        help="use FILE (a .docx with docxtpl placeholders, see docs/documents.md) for FORM's "
+        "documents; a template that does not check is refused and the one in force stays",
+    )
+    chosen.add_argument("form", metavar="FORM", help="the form's code, e.g. registration")
+    chosen.add_argument("file", type=common.existing_file, metavar="FILE", help="the .docx")
+    chosen.set_defaults(command=set_template)
 
 
 async def export_documents(args: argparse.Namespace, settings: Settings) -> None:
@@ -83,3 +94,19 @@ def _checked_folder(path: Path) -> Path:
         raise common.UsageError(f"--out: no such folder: {path.parent}")
     path.mkdir(exist_ok=True)
     return path
+
+
+async def set_template(args: argparse.Namespace, settings: Settings) -> None:
+    _ = common.translator(settings)
+    content = args.file.read_bytes()
+    try:
+        templates.check(args.form, content)  # refused before the database is opened
+    except templates.TemplateRefused as refusal:
+        raise common.UsageError(f"{args.file.name}: {refusal}") from None
+
+    async def work(session: AsyncSession) -> None:
+        now = SystemClock().now()
+        await templates.store(session, args.form, args.file.name, content, now, common.CLI_ACTOR)
+
+    await common.with_database(settings, work)
+    print(_(N_("Template of {form} in force: {file}"), form=args.form, file=args.file.name))

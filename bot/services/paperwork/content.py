@@ -73,3 +73,27 @@ def _shown(field: Field, value: Any, env: Env) -> str:
 def _paragraphs(field: Field, value: Any, env: Env) -> tuple[str, ...]:
     text = _shown(field, value, env)
     return tuple(line.strip() for line in text.splitlines() if line.strip()) or (text,)
+
+
+def shown_answers(form: FormDefinition, answers: dict[str, Any], env: Env) -> dict[str, Any]:
+    """Every question of the form by its key, as the document shows it ("" when not answered):
+    what an office template names. A table is a list of rows, each a dict by column key, with
+    its number under ``stt``."""
+    shown: dict[str, Any] = {}
+    visible = {field.key for field in form.visible(answers)}
+    for field in form.fields:
+        value = answers.get(field.key) if field.key in visible else None
+        if isinstance(field, Group):
+            shown[field.key] = [
+                {
+                    "stt": number,
+                    **{
+                        f.key: _shown(f, row[f.key], env) if row.get(f.key) is not None else ""
+                        for f in field.fields
+                    },
+                }
+                for number, row in enumerate(value or [], 1)
+            ]
+        else:
+            shown[field.key] = "" if value is None else _shown(field, value, env)
+    return shown

@@ -12,7 +12,8 @@ from bot import plan as plan_schema
 from bot.db.models import Submission, SubmissionVersion, Unit
 from bot.forms.catalog import form_for
 from bot.i18n import Translator
-from bot.services.paperwork.content import sections
+from bot.services.paperwork import templates
+from bot.services.paperwork.content import sections, shown_answers
 from bot.services.paperwork.letterhead import date_line, letterhead
 from bot.services.paperwork.writer import Paper, write
 from bot.services.reporting.drafts import form_env
@@ -67,7 +68,13 @@ async def build(
         date_line=date_line(head.place, found.created_at.astimezone(plan.tz)),
         sections=tuple(sections(form, found.answers, env)),
     )
-    return Built(file_name(chosen, number), write(paper), chosen, number)
+    office_template = await templates.template_of(session, deadline.form_code)
+    if office_template is None:
+        content = write(paper)
+    else:
+        values = templates.context(paper, shown_answers(form, found.answers, env))
+        content = templates.render(office_template, values)
+    return Built(file_name(chosen, number), content, chosen, number)
 
 
 def file_name(chosen: QueueItem, version: int) -> str:
