@@ -148,16 +148,19 @@ def _table(document: DocxDocument, table: Table) -> None:
     rest = (HEADER_COLUMNS_MM[0] + HEADER_COLUMNS_MM[1] - STT_MM) / len(table.columns)
     grid = document.add_table(rows=1 + len(table.rows), cols=1 + len(table.columns))
     grid.style = "Table Grid"
-    _widths(grid, (STT_MM, *[rest] * len(table.columns)))
-    for cell, label in zip(grid.rows[0].cells, (STT, *table.columns), strict=True):
+    _widths(grid, (STT_MM, *[rest] * len(table.columns)), rows=1)
+    width = 1 + len(table.columns)
+    cells = grid._cells  # all at once: a row's cells are found anew on each ``row.cells``
+    rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+    for cell, label in zip(rows[0], (STT, *table.columns), strict=True):
         paragraph = _first(cell)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _text(paragraph, label, bold=True)
-    for number, (row, values) in enumerate(zip(grid.rows[1:], table.rows, strict=True), 1):
-        stt, *cells = row.cells
+    for number, (row, values) in enumerate(zip(rows[1:], table.rows, strict=True), 1):
+        stt, *others = row
         _first(stt).alignment = WD_ALIGN_PARAGRAPH.CENTER
         _text(_first(stt), str(number))
-        for cell, value in zip(cells, values, strict=True):
+        for cell, value in zip(others, values, strict=True):
             _text(_first(cell), value)
 
 
@@ -204,16 +207,17 @@ def _borderless(document: DocxDocument, *, rows: int, widths: tuple[float, ...])
     return table
 
 
-def _widths(table, widths: tuple[float, ...]) -> None:
+def _widths(table, widths: tuple[float, ...], *, rows: int | None = None) -> None:
+    """Fixed column widths: LibreOffice reads the grid's, Word the cells' of the first rows
+    (in a fixed layout the rest follow them); ``rows``: how many rows, None for all."""
     from docx.shared import Mm
 
     table.autofit = False
-    # Word reads the cells' widths, LibreOffice the grid's: both are set.
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
+    cells = table._cells
+    for index, cell in enumerate(cells if rows is None else cells[: rows * len(widths)]):
+        cell.width = Mm(widths[index % len(widths)])
 
 
 def _first(cell: _Cell):
@@ -231,8 +235,12 @@ def _text(
 ) -> None:
     from docx.shared import Pt
 
-    run = paragraph.add_run(text)
-    run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
-    run.font.name = FONT
+    run = paragraph.add_run(text)  # in the Normal style's font, Times New Roman
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if underline:
+        run.underline = True
     if size is not None:
         run.font.size = Pt(size)
