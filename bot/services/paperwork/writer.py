@@ -67,7 +67,7 @@ def _page(document: DocxDocument) -> None:
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)
-    normal.paragraph_format.space_after = Pt(3)
+    normal.paragraph_format.space_after = Pt(6)  # the decree: at least 6 pt between paragraphs
     section = document.sections[0]
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
     for side, mm in MARGINS_MM.items():
@@ -130,7 +130,7 @@ def _section(document: DocxDocument, section: Section) -> None:
     from docx.shared import Pt
 
     heading = document.add_paragraph()
-    heading.paragraph_format.space_before = Pt(6)
+    heading.paragraph_format.space_before = Pt(6)  # clear of a table above
     heading.paragraph_format.keep_with_next = True
     _text(heading, f"{section.number}. {section.heading}", bold=True)
     for line in section.paragraphs:
@@ -168,7 +168,6 @@ def _signature(document: DocxDocument, head: Letterhead) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    document.add_paragraph()
     table = _borderless(document, rows=1, widths=SIGNATURE_COLUMNS_MM)
     _unsplit(table.rows[0])
     left, right = table.rows[0].cells
@@ -178,7 +177,7 @@ def _signature(document: DocxDocument, head: Letterhead) -> None:
         _text(left.add_paragraph(), f"- {recipient.rstrip('.;')}{end}", size=RECIPIENTS_PT)
     _text(_first(right), head.head_position.upper(), bold=True)
     _text(right.add_paragraph(), SIGNATURE_NOTE, italic=True)
-    for _blank in range(4):  # room to sign and stamp
+    for _blank in range(3):  # room to sign and stamp
         right.add_paragraph()
     _text(right.add_paragraph(), head.head_name or "", bold=True)
     for paragraph in right.paragraphs:
@@ -186,6 +185,8 @@ def _signature(document: DocxDocument, head: Letterhead) -> None:
     for paragraph in left.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.space_after = Pt(0)
+    for cell in (left, right):
+        _first(cell).paragraph_format.space_before = Pt(12)
 
 
 def _unsplit(row) -> None:
