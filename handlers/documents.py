@@ -25,6 +25,7 @@ LABEL = N_("📄 Document")
 
 def register(router: Router) -> None:
     router.button("doc", send, allowed=READERS)
+    router.button("doch", rename_head, allowed=READERS)
 
 
 def button(submission_id: int, ctx: Context, label: str | None = None) -> Button:
@@ -47,6 +48,17 @@ async def send(event: Incoming, ctx: Context) -> Outcome:
     if chosen.unit.id == ctx.unit_id and not documents.head_known(chosen.unit):
         return await _ask_head_name(chosen, version, ctx)
     return await _document(event, chosen, version, ctx)
+
+
+async def rename_head(event: Incoming, ctx: Context) -> Outcome:
+    """``doch:<id>``: someone else signs now; the name is asked again, for the unit's own."""
+    argument = button_argument(event.payload)
+    chosen = None
+    if argument.isdigit():
+        chosen = await documents.readable(ctx.session, int(argument), unit_id=_reader_unit(ctx))
+    if chosen is None or chosen.unit.id != ctx.unit_id:
+        return await refused(event, ctx)
+    return await _ask_head_name(chosen, None, ctx)
 
 
 async def _ask_head_name(chosen: QueueItem, version: int | None, ctx: Context) -> Outcome:
@@ -98,7 +110,12 @@ async def _document(
         version=built.version,
     )
     document = Document(built.file_name, content=built.content, link=_link(built, ctx))
-    return Outcome([Reply(f"{note}\n{caption}" if note else caption, document=document)])
+    buttons = ()
+    if chosen.unit.id == ctx.unit_id:  # the unit's own: its head may have changed
+        rename = Button(ctx.t(N_("✏️ Signed by someone else")), f"doch:{chosen.submission.id}")
+        buttons = ((rename,),)
+    text = f"{note}\n{caption}" if note else caption
+    return Outcome([Reply(text, document=document, buttons=buttons)])
 
 
 def _link(built: documents.Built, ctx: Context) -> str | None:

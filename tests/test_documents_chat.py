@@ -111,3 +111,23 @@ async def test_a_name_that_cannot_be_one_is_asked_again(app, clock):
     await head.says("Phạm   Văn  Minh")
     [reply] = head.last.replies
     assert "Phạm Văn Minh" in docx_text(reply.document.content)
+
+
+async def test_the_unit_names_another_signer_and_no_one_renames_another_units(app, clock):
+    await submit_report(app.db, clock, SCHOOL, "registration-2016", FILLED["registration"][1])
+    await submit_report(app.db, clock, OTHER_SCHOOL, "registration-2016", FILLED["registration"][1])
+    mine = await submission_id(app.db, "registration-2016")
+    theirs = await submission_id(app.db, "registration-2016", OTHER_SCHOOL)
+    head = Person.new(app)
+    await head.says(f"/start {await issue_code(app.db, clock, Role.HEAD, SCHOOL)}")
+    await head.presses(f"doc:{mine}")
+    await head.says("Nguyễn Văn Cũ")
+
+    await head.taps("✏️")
+    await head.says("Trần Thị Mới")
+    [reply] = head.last.replies
+    assert "Trần Thị Mới" in docx_text(reply.document.content)
+    assert "Nguyễn Văn Cũ" not in docx_text(reply.document.content)
+
+    await head.presses(f"doch:{theirs}")
+    assert head.last.notice == REFUSED
