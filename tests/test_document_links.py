@@ -113,3 +113,21 @@ def test_without_a_link_zalo_still_says_the_file_cannot_come():
     reply = Reply("📄", document=SentDocument("a.docx", content=b"PK"))
     [message] = outgoing(reply, reply.text, VI, lambda png: None)
     assert "https://" not in message.text and len(message.text) > 5
+
+
+async def test_the_sandbox_serves_the_links_on_its_own_web_server(app, clock, unused_tcp_port):
+    from channels.documents import serve_documents
+
+    with_links(app)
+    app.settings = app.settings.model_copy(update={"zalo_listen": f"127.0.0.1:{unused_tcp_port}"})
+    await submit_report(app.db, clock, SCHOOL, "nominations", FILLED["nominations"][1])
+    mine = await submission_id(app.db, "nominations")
+    path = links.link(BASE, SECRET.encode(), mine, 1, clock.now()).removeprefix(BASE)
+
+    runner = await serve_documents(app)
+    try:
+        url = f"http://127.0.0.1:{unused_tcp_port}{path}"
+        async with aiohttp.ClientSession() as http, http.get(url) as got:
+            assert got.status == 200 and (await got.read()).startswith(b"PK")
+    finally:
+        await runner.cleanup()
