@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PYBABEL_KEYWORDS := -k N_ -k plural:1,2
 
-.PHONY: install demo run test test-sqlite test-postgres lint i18n compose-check clean
+.PHONY: install demo run test test-sqlite test-postgres lint i18n compose-check clean office-tools
 
 install: $(STAMP)
 
@@ -30,11 +31,22 @@ run: $(STAMP) $(COMPILED)
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(COMPILED)
+# The document tests convert .docx to PDF with LibreOffice headless and read it with poppler;
+# a machine without them gets them here (Debian/Ubuntu), the tests fail rather than skip.
+OFFICE_WRITER := /usr/lib/libreoffice/program/libswlo.so
+office-tools:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+		|| [ ! -e $(OFFICE_WRITER) ]; then \
+		echo "Installing LibreOffice Writer (headless) and poppler-utils for the document tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui poppler-utils >/dev/null; \
+	fi
+
+test-sqlite: $(STAMP) $(COMPILED) office-tools
 	$(BIN)/pytest -q
 
 # The same suite on a real PostgreSQL server; a missing server fails, it does not skip.
-test-postgres: $(STAMP) $(COMPILED)
+test-postgres: $(STAMP) $(COMPILED) office-tools
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP)

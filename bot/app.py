@@ -25,6 +25,7 @@ from bot.events import FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import Translator, normalise_locale
 from bot.routing import Handler, Router
 from bot.services.messaging import chat_options
+from bot.services.paperwork import links
 from bot.services.setup import people
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,16 @@ class CoreApp:
 
     async def read_file(self, file: FileRef) -> bytes:
         return await self.file_readers[file.channel](file)
+
+    async def linked_document(self, token: str) -> links.Opened | None:
+        """The document a signed link names (see bot/services/paperwork/links.py); None when
+        the deployment has no DOCUMENT_LINK_SECRET."""
+        secret = self.settings.document_link_secret
+        if secret is None:
+            return None
+        key = secret.get_secret_value().encode()
+        async with self.db.reading() as session:
+            return await links.opened(session, key, token, self.clock.now())
 
     async def locale_of(self, identity: Identity) -> str:
         """The language to answer someone in outside an update the core handles."""

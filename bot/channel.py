@@ -19,6 +19,9 @@ from typing import Protocol, runtime_checkable
 
 from bot.events import FileRef, Reply
 
+# Where the bot's web server serves a document behind a signed link (bot/services/paperwork).
+DOCUMENT_ROUTE = "/documents/{token}"
+
 
 class Delivery(enum.Enum):
     SENT = "sent"

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     zalo_messages_per_second: float = Field(default=5.0, gt=0, le=30)
     # The bot's own public address: Zalo fetches charts from it (sendPhoto takes only a URL).
     public_url: str | None = None
+    # Signs the links to documents sent where files cannot be (Zalo): with PUBLIC_URL set, a
+    # link is valid 24 hours, for one document. The same on every replica, so any serves it.
+    document_link_secret: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///thidua.db"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -81,6 +84,13 @@ class Settings(BaseSettings):
             r"[A-Za-z0-9_-]{8,256}", secret.get_secret_value()
         ):
             raise ValueError("must be 8-256 characters of letters, digits, _ or -")
+        return secret
+
+    @field_validator("document_link_secret")
+    @classmethod
+    def _long_secret(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and len(secret.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return secret
 
     @field_validator("webhook_listen", "zalo_listen")

@@ -94,6 +94,8 @@ class Document:
     file_ref: str | None = None
     # A picture the platform holds (a photo a person sent), shown as a photo, not a file.
     is_photo: bool = False
+    # Where a platform that cannot send files (Zalo) lets the person download it instead.
+    link: str | None = None
 
 
 @dataclass(frozen=True)

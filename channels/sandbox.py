@@ -24,6 +24,9 @@ from bot.events import Document, FileRef, Identity, Incoming, Outcome, Reply
 from bot.i18n import N_, Explained, Translator
 from channels.numbered import number_options, pressed
 
+# The same words as on Zalo, where the link stands in for the file.
+FILE_LINK = N_("📄 Download it here (the link is valid for 24 hours): {link}")
+
 CHANNEL = "sandbox"
 HEAD, OFFICE, COUNCIL = "head", "office", "council"  # the roles a persona plays
 
@@ -206,6 +209,8 @@ class Sandbox:
                 self._say(self._("🖼 Picture saved to {path}", path=path))
             if reply.document is not None:
                 self._say(self._("📎 File: {path}", path=_document_path(reply.document)))
+                if reply.document.link:  # as a person on Zalo would get it
+                    self._say(self._(FILE_LINK, link=reply.document.link))
             self._say(f"\n{text}")
 
     def _say(self, text: str) -> None:

@@ -9,7 +9,7 @@ from bot.services.awards import recording
 from bot.services.messaging.broadcast import COMPOSITION
 from bot.services.reporting import office_drafts
 from bot.services.reporting.review import RETURN
-from handlers import awards, broadcast, exemplar_edits, forms, review
+from handlers import awards, broadcast, documents, exemplar_edits, forms, review
 from handlers.common import not_understood
 
 # What an office draft of each kind does with what the clerk types.
@@ -18,7 +18,10 @@ OFFICE_INPUTS = {
     RETURN: review.reason_typed,
     COMPOSITION: broadcast.message_given,
     **exemplar_edits.TYPED_INPUTS,
+    documents.HEAD_NAME: documents.head_name_typed,
 }
+# What a unit's person is asked to type outside a form: about an exemplar, the head's name.
+UNIT_INPUTS = {**exemplar_edits.TYPED_INPUTS, documents.HEAD_NAME: documents.head_name_typed}
 
 
 async def answer(event: Incoming, ctx: Context) -> Outcome:
@@ -33,14 +36,14 @@ async def answer(event: Incoming, ctx: Context) -> Outcome:
             return await awards.spreadsheet(event, ctx)
     answered = await forms.continue_form(event, ctx)
     if answered is None:
-        # Not a form's answer: what a unit was asked to type about one of its exemplars.
-        answered = await _exemplar_input(event, ctx)
+        # Not a form's answer: what a unit was asked to type (an exemplar's, the head's name).
+        answered = await _unit_input(event, ctx)
     return answered or await not_understood(event, ctx)
 
 
-async def _exemplar_input(event: Incoming, ctx: Context) -> Outcome | None:
+async def _unit_input(event: Incoming, ctx: Context) -> Outcome | None:
     draft = await office_drafts.current(ctx.session, ctx.person_id)
-    if draft is None or not draft.active or draft.kind not in exemplar_edits.TYPED_INPUTS:
+    if draft is None or not draft.active or draft.kind not in UNIT_INPUTS:
         return None
     await ctx.load()
-    return await exemplar_edits.typed(draft, event, ctx)
+    return await UNIT_INPUTS[draft.kind](draft, event, ctx)

@@ -13,8 +13,8 @@ from bot.services.obligations.deadlines import owed_deadline, school_year_of, un
 from bot.services.reporting import drafts, office_drafts
 from bot.services.reporting.drafts import DraftRow, FormSession
 from bot.services.reporting.submissions import Receipt, SubmitRefused, submit_draft
-from handlers import tables
-from handlers.common import menu_reply, refused
+from handlers import documents, tables
+from handlers.common import menu_buttons, menu_reply, refused
 from handlers.exemplars import receipt_questions
 
 REGISTRATION = "registration"
@@ -157,7 +157,9 @@ async def _submit(opened: FormSession, ctx: Context) -> Outcome:
     except SubmitRefused as refusal:
         return _refused(refusal, ctx)
     questions = await receipt_questions(receipt.questions, ctx)
-    return Outcome([menu_reply(ctx, _receipt(receipt, opened, ctx)), *questions])
+    paper = (documents.button(receipt.submission.id, ctx),)
+    text = _receipt(receipt, opened, ctx)
+    return Outcome([Reply(text, buttons=(paper, *menu_buttons(ctx))), *questions])
 
 
 # ---- what is shown -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.i18n import N_
 from bot.routing import OFFICE_ONLY, Router, button_argument
 from bot.services.reporting import review
 from bot.services.reporting.review import Decision, DecisionRefused, QueueItem
+from handlers import documents
 from handlers.common import menu_reply, menu_row, refused
 from handlers.submission_card import card_lines
 
@@ -80,6 +81,7 @@ async def _card(chosen: QueueItem, ctx: Context, note: str = "") -> Reply:
     version, files = await review.standing_version(ctx.session, submission)
     lines = ([note] if note else []) + await card_lines(chosen, version, ctx)
     buttons = [(Button(f"📎 {file.file_name}", f"rvf:{file.id}"),) for file in files]
+    buttons.append((documents.button(submission.id, ctx),))
     if submission.status == SubmissionStatus.SUBMITTED:
         decision = f"{submission.id}:{submission.version}"
         buttons.append((Button(_("✅ Accept"), f"rva:{decision}"),))

@@ -9,6 +9,7 @@ from bot.i18n import N_
 from bot.routing import REPORTING_ROLES, Router
 from bot.services.obligations.deadlines import unit_deadlines, unit_submissions
 from bot.services.reporting.submissions import STATUS_NAMES, editable
+from handlers import documents
 from handlers.common import menu_buttons
 
 
@@ -26,6 +27,8 @@ async def show(_event: Incoming, ctx: Context) -> Outcome:
     changeable = set()
     for submission, deadline in sorted(submitted, key=lambda item: item[0].first_submitted_at):
         lines.append(_submission_line(submission, deadline, ctx))
+        paper = _("📄 Document: {title}", title=deadline.title_in(_.locale))
+        buttons.append((documents.button(submission.id, ctx, paper),))
         if await editable(ctx.session, submission, deadline, now):
             changeable.add(deadline.id)
             label = _("✏️ Change: {title}", title=deadline.title_in(_.locale))

@@ -12,6 +12,7 @@ from bot.services.obligations.deadlines import unit_submissions
 from bot.services.reporting.submissions import STATUS_NAMES
 from bot.services.setup import people, units
 from bot.text import fold
+from handlers import documents
 from handlers.awards import record_button
 from handlers.common import ROLE_NAMES, menu_buttons, menu_reply, refused
 
@@ -54,6 +55,10 @@ async def _card(unit: Unit, ctx: Context) -> Outcome:
         for s, deadline in submitted
     ]
     lines += rows or [_("  (none yet)")]
+    papers = tuple(
+        (documents.button(s.id, ctx, _("📄 {title}", title=deadline.title_in(_.locale))),)
+        for s, deadline in submitted
+    )
     award_rows = [
         f"  • {kind.name if _.locale == 'vi' else kind.name_en}: {award.recipient_name} "
         f"({award.decision_number}, {award.decision_date:%d/%m/%Y})"
@@ -61,9 +66,9 @@ async def _card(unit: Unit, ctx: Context) -> Outcome:
     ]
     lines += [_("Awards:"), *(award_rows or [_("  (none yet)")])]
     if not ctx.has_any(OFFICE_ONLY):
-        return Outcome([menu_reply(ctx, "\n".join(lines))])
+        return Outcome([Reply("\n".join(lines), buttons=(*papers, *menu_buttons(ctx)))])
     lines += [_("Members:"), *await _members(unit, ctx)]
-    buttons = ((record_button(unit, ctx),), *menu_buttons(ctx))
+    buttons = (*papers, (record_button(unit, ctx),), *menu_buttons(ctx))
     return Outcome([Reply("\n".join(lines), buttons=buttons)])
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from bot.plan.paperwork import Paperwork
 from bot.plan.problems import PlanError, Problem
 from bot.plan.sections import (
     AwardType,
@@ -58,6 +59,7 @@ class Plan(Frozen):
     models: tuple[PilotModel, ...] = ()
     targets: tuple[Target, ...] = ()
     declared_deadlines: tuple[Deadline, ...] = Field(default=(), alias="deadlines")
+    paperwork: Paperwork = Paperwork()
 
     @field_validator("timezone")
     @classmethod

@@ -110,6 +110,12 @@ class UnitSpec(Frozen):
     kind: UnitKind
     parent: str | None = None
     block: Block | None = None
+    # For its documents (bot/plan/paperwork.py): the body over it (default: its parent unit),
+    # the place on the date line (default: its parent's, then the plan's), the short name in a
+    # document's number (default: from its code, THPT-VIET-TRI -> THPTVT).
+    managing_body: Text | None = None
+    place: Text | None = None
+    abbreviation: Text | None = None
 
 
 class SteeringDepartment(Frozen):

@@ -34,6 +34,7 @@ FILES_ON_ZALO = N_(
 NO_FILE_ON_ZALO = N_(
     "(The file cannot be sent on Zalo: open it from Telegram, or ask the Department office.)"
 )
+FILE_LINK_ON_ZALO = N_("📄 Download it here (the link is valid for 24 hours): {link}")
 
 
 class Kind(enum.Enum):
@@ -118,7 +119,9 @@ def outgoing(
     reply: Reply, text: str, t: Translator, photo_url: Callable[[bytes], str | None]
 ) -> list[Outgoing]:
     """``text``: the reply's text with its numbered options."""
-    if reply.document is not None:
+    if reply.document is not None and reply.document.link:
+        text = f"{text}\n\n{t(FILE_LINK_ON_ZALO, link=reply.document.link)}"
+    elif reply.document is not None:
         text = f"{text}\n\n{t(NO_FILE_ON_ZALO)}"
     if reply.photo is not None:
         url = photo_url(reply.photo)

@@ -24,6 +24,7 @@ from bot.app import CoreApp
 from bot.channel import Background, running_alongside
 from bot.events import FileRef, Incoming, Outcome, Reply
 from channels import backoff
+from channels.documents import add_document_route, links_enabled
 from channels.lifecycle import freeze_start_up_heap
 from channels.numbered import pressed
 from channels.zalo.adapter import CHANNEL, FILES_ON_ZALO, Kind, read_update, unwrap
@@ -125,7 +126,7 @@ async def _serve(bot: ZaloChannel, stop: asyncio.Event, alongside: Sequence[Back
             return
         freeze_start_up_heap()
         async with running_alongside(alongside):
-            if settings.zalo_webhook_url or bot.output.charts:
+            if settings.zalo_webhook_url or bot.output.charts or links_enabled(bot.app):
                 web_runner = await _serve_http(bot)
             if settings.zalo_webhook_url:
                 await _await_webhook(bot, stop)
@@ -195,6 +196,8 @@ async def _serve_http(bot: ZaloChannel) -> web.AppRunner:
         app.router.add_post(path, webhook_handler(bot, secret))
     if charts is not None:
         app.router.add_get(ROUTE, charts.serve)
+    if links_enabled(bot.app):
+        add_document_route(app, bot.app)
     runner = web.AppRunner(app)
     await runner.setup()
     host, port = settings.zalo_host_port

@@ -19,6 +19,7 @@ from bot.services.setup.units_import import UnitImportError
 from thidua.cli import (
     awards,
     database,
+    documents,
     exemplars,
     export,
     invites,
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         awards,
         exemplars,
         export,
+        documents,
     ):
         group.add_commands(sub)
     return parser

@@ -74,6 +74,9 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:
     settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{args.db}"})
     clock = ManualClock(_start(args.date, settings))
     runtime = await build_runtime(settings, clock)
+    from channels.documents import serve_documents
+
+    documents = await serve_documents(runtime.app)  # links to documents, if configured
     try:
         office = SandboxOffice(runtime)
         persona = head_of(args.unit or await office.first_school())
@@ -81,6 +84,8 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> None:
         sandbox.catch_up = Jobs(runtime.db, clock, settings.zone, {CHANNEL: sandbox}).catch_up
         await sandbox.serve()
     finally:
+        if documents is not None:
+            await documents.cleanup()
         await runtime.db.dispose()
 
 

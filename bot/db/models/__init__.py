@@ -15,6 +15,7 @@ from bot.db.models.base import (
 )
 from bot.db.models.exemplars import Exemplar, ExemplarEvent, ExemplarMatch, ExemplarStage
 from bot.db.models.messaging import Broadcast, ChatOptions, OutboxMessage
+from bot.db.models.paperwork import DocumentTemplate
 from bot.db.models.people import (
     ChannelIdentity,
     InviteCode,
@@ -61,6 +62,7 @@ __all__ = [
     "ChannelIdentity",
     "ChatOptions",
     "Deadline",
+    "DocumentTemplate",
     "Exemplar",
     "ExemplarEvent",
     "ExemplarMatch",

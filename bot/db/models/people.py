@@ -25,6 +25,8 @@ class Unit(Base):
     block: Mapped[str | None] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Who signs the unit's documents (asked once in chat, then kept).
+    head_name: Mapped[str | None] = mapped_column(String(255))
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
 
