@@ -84,9 +84,9 @@ def test_an_office_template_is_rendered_with_the_submission(registered, database
     ("lines", "named"),
     [
         (("{{ unit_name }} {{ ten_truong }}",), "ten_truong"),
-        (("{{ unit_name ",), "does not parse"),
+        (("{{ unit_name ",), "sai cú pháp"),
         (("{% for r in individuals %}{{ r.nickname }}{% endfor %}",), "nickname"),
-        (("{{ sections[3].heading }}",), "does not render"),
+        (("{{ sections[3].heading }}",), "không tạo được văn bản từ mẫu"),
     ],
 )
 def test_a_bad_template_is_refused_naming_why_and_the_good_one_stays(
@@ -108,7 +108,7 @@ def test_a_file_that_is_not_a_docx_or_an_unknown_form_is_refused(registered, tmp
     text = tmp_path / "notes.docx"
     text.write_text("not a document")
     code, _printed, err = registered("documents", "template", "set", "registration", str(text))
-    assert code == 2 and "not a .docx" in err
+    assert code == 2 and "không phải tệp .docx" in err
     good = a_template(tmp_path / "good.docx", *GOOD)
     code, _printed, err = registered("documents", "template", "set", "payroll", str(good))
-    assert code == 2 and "unknown form 'payroll'" in err
+    assert code == 2 and "không có biểu mẫu payroll" in err

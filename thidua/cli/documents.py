@@ -54,7 +54,8 @@ async def export_documents(args: argparse.Namespace, settings: Settings) -> None
         deadline = await bulk.deadline_named(session, args.deadline)
         if deadline is None:
             raise common.UsageError(
-                f"--deadline: no deadline {args.deadline!r} in the active plan (thidua plan show)"
+                N_("--deadline: no deadline {code} in the active plan (thidua plan show)"),
+                code=args.deadline,
             )
         chosen = await bulk.submitted(session, deadline)
         archive = out / f"{deadline.code}.zip"
@@ -71,7 +72,9 @@ async def export_documents(args: argparse.Namespace, settings: Settings) -> None
     try:
         written, archive = await common.with_database(settings, work)
     except OSError as error:
-        raise common.UsageError(f"--out: cannot write in {out}: {error.strerror}") from None
+        raise common.UsageError(
+            N_("--out: cannot write in {path}: {error}"), path=out, error=error.strerror
+        ) from None
     print(file=sys.stderr)
     if written == 0:
         print(_("No unit has submitted for {deadline} yet.", deadline=args.deadline))
@@ -89,9 +92,9 @@ def _progress(_: Translator, done: int, total: int) -> None:
 
 def _checked_folder(path: Path) -> Path:
     if path.exists() and not path.is_dir():
-        raise common.UsageError(f"--out: {path} is a file, not a folder")
+        raise common.UsageError(N_("--out: {path} is a file, not a folder"), path=path)
     if not path.parent.is_dir():
-        raise common.UsageError(f"--out: no such folder: {path.parent}")
+        raise common.UsageError(N_("--out: no such folder: {path}"), path=path.parent)
     path.mkdir(exist_ok=True)
     return path
 
@@ -102,7 +105,10 @@ async def set_template(args: argparse.Namespace, settings: Settings) -> None:
     try:
         templates.check(args.form, content)  # refused before the database is opened
     except templates.TemplateRefused as refusal:
-        raise common.UsageError(f"{args.file.name}: {refusal}") from None
+        reason = refusal.explain(_)
+        raise common.UsageError(
+            N_("{file}: {reason}"), file=args.file.name, reason=reason
+        ) from None
 
     async def work(session: AsyncSession) -> None:
         now = SystemClock().now()

@@ -18,6 +18,7 @@ from bot.db.models import DocumentTemplate
 from bot.forms.catalog import FORMS, form_for
 from bot.forms.definition import FormDefinition
 from bot.forms.fields import Group
+from bot.i18n import N_, Explained
 from bot.services.paperwork.writer import Paper
 
 # What every form's template may use, beside the form's own questions (by their keys).
@@ -37,7 +38,7 @@ COMMON = (
 SAMPLE = "…"
 
 
-class TemplateRefused(ValueError):
+class TemplateRefused(Explained):
     """A template that cannot be used; the message says why, in one line."""
 
 
@@ -101,24 +102,31 @@ def check(form_code: str, content: bytes) -> FormDefinition:
 
     form = form_for(form_code)
     if form is None:
-        raise TemplateRefused(f"unknown form {form_code!r} (choose {', '.join(sorted(FORMS))})")
+        raise TemplateRefused(
+            N_("unknown form {form} (choose {forms})"),
+            form=form_code,
+            forms=", ".join(sorted(FORMS)),
+        )
     try:
         template = DocxTemplate(io.BytesIO(content))
         used = template.get_undeclared_template_variables(_environment())
     except TemplateError as error:
-        raise TemplateRefused(f"the template does not parse: {error}") from None
+        raise TemplateRefused(N_("the template does not parse: {error}"), error=error) from None
     except Exception as error:  # not a .docx: python-docx raises several kinds
-        raise TemplateRefused(f"not a .docx file Word can open ({error})") from None
+        raise TemplateRefused(N_("not a .docx file Word can open ({error})"), error=error) from None
     unknown = sorted(set(used) - set(variables(form)))
     if unknown:
         offered = ", ".join(variables(form))
         raise TemplateRefused(
-            f"unknown variable(s) {', '.join(unknown)}; the form {form_code} offers: {offered}"
+            N_("unknown variable(s) {unknown}; the form {form} offers: {offered}"),
+            unknown=", ".join(unknown),
+            form=form_code,
+            offered=offered,
         )
     try:
         render(content, _sample(form))
     except Exception as error:  # whatever Jinja or docxtpl raise, the office reads it
-        raise TemplateRefused(f"the template does not render: {error}") from None
+        raise TemplateRefused(N_("the template does not render: {error}"), error=error) from None
     return form
 
 
