@@ -131,8 +131,8 @@ def test_units_import_extends_the_plan_and_a_second_import_changes_nothing(cli):
     assert out.strip() == "Đã nhập đơn vị: 0 mới, 0 cập nhật, 7 không đổi."
 
     _, listing, _ = cli("units", "list")
-    assert "THCS-VAN-LANG\tschool\tdistrict\tPGD-VIET-TRI\tTrường THCS Văn Lang" in listing
-    assert "TTGDTX-TINH\tcentre\tso_direct\tSO\t" in listing
+    assert "THCS-VAN-LANG\tTrường\tKhối huyện\tPGD-VIET-TRI\tTrường THCS Văn Lang" in listing
+    assert "TTGDTX-TINH\tTrung tâm\tKhối trực thuộc Sở\tSO\t" in listing
 
 
 def test_a_file_with_bad_rows_names_them_and_imports_nothing(cli, tmp_path):
@@ -180,7 +180,7 @@ def test_roles_grant_to_a_bound_person(cli, database_url):
     code, out, _ = cli("roles", "grant", "--person", str(person_id), "--role", "council")
     assert (code, out.strip()) == (0, "Đã cấp vai trò.")
     _, people, _ = cli("people", "list")
-    assert f"{person_id}\tNguyễn Văn A\tcouncil@SO\ttelegram" in people
+    assert f"{person_id}\tNguyễn Văn A\tthành viên Hội đồng Thi đua – Khen thưởng @ SO\ttelegram" in people
 
 
 def test_remind_preview_lists_who_would_be_reminded_and_sends_nothing(cli, database_url):

@@ -34,6 +34,8 @@ async def awards_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
+    _ = common.translator(settings)
+
     async def work(session) -> None:
         unit_id = None
         if args.unit:
@@ -42,7 +44,7 @@ async def awards_list(args: argparse.Namespace, settings: Settings) -> None:
                 raise common.UsageError(N_("unknown unit {unit}"), unit=args.unit)
             unit_id = unit.id
         for award, award_type, unit in await list_awards(session, unit_id):
-            kind = "collective" if award.collective else "individual"
+            kind = _(N_("collective")) if award.collective else _(N_("individual"))
             print(
                 f"{award.decision_date:%d/%m/%Y}\t{award.decision_number}\t{award_type.code}\t"
                 f"{unit.code}\t{kind}\t{award.recipient_name}"

@@ -7,8 +7,9 @@ import argparse
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.models import Role
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.services.setup import people, units
+from handlers.common import ROLE_NAMES
 from thidua.cli import common
 
 
@@ -70,16 +71,18 @@ async def _role_unit(session, args: argparse.Namespace):
 
 
 async def list_people(_args: argparse.Namespace, settings: Settings) -> None:
+    _ = common.translator(settings)
+
     async def work(session) -> None:
         for person in await people.everyone(session):
-            roles = ", ".join(_grant_label(g) for g in person.roles) or "-"
+            roles = ", ".join(_grant_label(g, _) for g in person.roles) or "-"
             channels = ", ".join(i.channel for i in person.identities)
             print(f"{person.id}\t{person.full_name}\t{roles}\t{channels}")
 
     await common.with_database(settings, work)
 
 
-def _grant_label(grant) -> str:
-    """``head@THPT-X``, or ``steering@GDTRH`` for a department's person."""
+def _grant_label(grant, _: Translator) -> str:
+    """``thủ trưởng đơn vị @ THPT-X``, or the department's code for a department's person."""
     where = grant.department.code if grant.department is not None else grant.unit.code
-    return f"{grant.role.value}@{where}"
+    return f"{_(ROLE_NAMES[grant.role])} @ {where}"

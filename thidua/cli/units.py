@@ -6,6 +6,7 @@ import argparse
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.services.reporting.export.columns import BLOCK_NAMES, KIND_NAMES
 from bot.services.setup.units import all_units
 from bot.services.setup.units_import import import_units, read_units
 from thidua.cli import common
@@ -40,9 +41,13 @@ async def units_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 async def units_list(_args: argparse.Namespace, settings: Settings) -> None:
+    _ = common.translator(settings)
+
     async def work(session) -> None:
         for unit in await all_units(session):
             parent = unit.parent.code if unit.parent else "-"
-            print(f"{unit.code}\t{unit.kind}\t{unit.block or '-'}\t{parent}\t{unit.name}")
+            kind = _(KIND_NAMES[unit.kind]) if unit.kind in KIND_NAMES else unit.kind
+            block = _(BLOCK_NAMES[unit.block]) if unit.block in BLOCK_NAMES else "-"
+            print(f"{unit.code}\t{kind}\t{block}\t{parent}\t{unit.name}")
 
     await common.with_database(settings, work)
