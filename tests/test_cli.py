@@ -180,7 +180,10 @@ def test_roles_grant_to_a_bound_person(cli, database_url):
     code, out, _ = cli("roles", "grant", "--person", str(person_id), "--role", "council")
     assert (code, out.strip()) == (0, "Đã cấp vai trò.")
     _, people, _ = cli("people", "list")
-    assert f"{person_id}\tNguyễn Văn A\tthành viên Hội đồng Thi đua – Khen thưởng @ SO\ttelegram" in people
+    assert (
+        f"{person_id}\tNguyễn Văn A\tthành viên Hội đồng Thi đua – Khen thưởng @ SO\ttelegram"
+        in people
+    )
 
 
 def test_remind_preview_lists_who_would_be_reminded_and_sends_nothing(cli, database_url):
@@ -268,3 +271,16 @@ def test_models_assign_refuses_a_year_or_unit_not_in_the_plan(cli):
     assert (code, err) == (2, "thidua: Không có đơn vị PGD-X có thể chọn chỉ đạo điểm.\n")
     code, _, err = cli("models", "assign", "--year", "2017-2018", "--model", "9", "PGD-X")
     assert "Kế hoạch không có mô hình 9 (các mô hình: 1, 2, 3, 4, 5, 6, 7, 8)." in err
+
+
+def test_a_listing_piped_into_head_ends_quietly(cli, monkeypatch):
+    """`thidua units list | head -1`: the reader has gone before the listing ends; the
+    command stops quietly, exit code 0, instead of a BrokenPipeError traceback."""
+    import os
+
+    assert cli("plan", "load")[0] == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # head has read its line and left
+    with os.fdopen(write_end, "w", buffering=1) as gone:  # a line at a time, as a tty
+        monkeypatch.setattr("sys.stdout", gone)
+        assert main(["units", "list"]) == 0
