@@ -8,6 +8,7 @@ from bot.db.database import Database
 from bot.db.models import Deadline, Submission, Unit
 from bot.services.paperwork import documents
 from bot.services.reporting.review import item
+from tests.helpers import submit_report
 
 SCHOOL = "THPT-CHUYEN-HUNG-VUONG"
 PDF = {
@@ -139,32 +140,4 @@ async def built(db: Database, deadline_code: str, version: int | None = None, un
 
 async def resubmit(db: Database, clock, deadline_code: str, answers: dict, unit=SCHOOL) -> None:
     """The unit's next version of a submission, saved through the real service."""
-    from bot.db.models import FormDraft, Person
-    from bot.services.reporting.submissions import submit
-
-    async with db.unit_of_work() as session:
-        unit_row = await session.scalar(select(Unit).where(Unit.code == unit))
-        deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
-        existing = await session.scalar(
-            select(Submission).where(
-                Submission.unit_id == unit_row.id, Submission.deadline_id == deadline.id
-            )
-        )
-        author = Person(full_name="Người sửa", locale="vi", created_at=clock.now())
-        session.add(author)
-        await session.flush()
-        draft = FormDraft(
-            unit_id=unit_row.id,
-            deadline_id=deadline.id,
-            person_id=author.id,
-            form_code=deadline.form_code,
-            form_version=1,
-            answers=answers,
-            cursor={},
-            base_version=existing.version,
-            active=True,
-            updated_at=clock.now(),
-        )
-        session.add(draft)
-        await session.flush()
-        await submit(session, clock, draft, deadline, author)
+    await submit_report(db, clock, unit, deadline_code, answers)

@@ -302,13 +302,18 @@ async def submit_report(
     db: Database, clock: Clock, unit_code: str, deadline_code: str, answers: dict
 ) -> None:
     """A unit's report saved through the real service (so its exemplars go into the register),
-    as if someone of the unit had filled it in."""
+    as if someone of the unit had filled it in: its first version, or the next one."""
     from bot.db.models import FormDraft
     from bot.services.reporting.submissions import submit
 
     async with db.unit_of_work() as session:
         unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
         deadline = await session.scalar(select(Deadline).where(Deadline.code == deadline_code))
+        existing = await session.scalar(
+            select(Submission.version).where(
+                Submission.unit_id == unit.id, Submission.deadline_id == deadline.id
+            )
+        )
         author = BoundPerson(full_name="Người báo cáo", locale="vi", created_at=clock.now())
         session.add(author)
         await session.flush()
@@ -320,7 +325,7 @@ async def submit_report(
             form_version=1,
             answers=answers,
             cursor={},
-            base_version=None,
+            base_version=existing,
             active=True,
             updated_at=clock.now(),
         )
