@@ -119,3 +119,19 @@ def sender() -> RecordingSender:
 def jobs(app: CoreApp, clock: ManualClock, settings: Settings, sender: RecordingSender) -> Jobs:
     """The scheduler's jobs, delivering to ``sender``."""
     return Jobs(app.db, clock, settings.zone, {"telegram": sender})
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, capsys):
+    """``thidua …`` as the office types it, on the test database: (exit code, stdout, stderr)."""
+    from thidua.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("BOT_USERNAME", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

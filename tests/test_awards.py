@@ -22,7 +22,6 @@ from bot.services.awards.quotas import progress
 from bot.services.awards.register import AwardEntry, record_award
 from bot.services.documents.spreadsheets import SpreadsheetError
 from tests.conftest import VIETNAM
-from thidua.cli import main
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "awards-decisions.csv"
 # English messages are the msgids themselves: these tests need no catalog entry.
@@ -423,17 +422,11 @@ async def test_files_that_hold_no_awards(plan_db, clock, content, message) -> No
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def cli(cli, monkeypatch):
+    """The command line (conftest's), in English, with the plan loaded."""
     monkeypatch.setenv("DEFAULT_LOCALE", "en")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    run("plan", "load")
-    return run
+    cli("plan", "load")
+    return cli
 
 
 def test_cli_imports_the_example_then_lists_a_units_awards(cli) -> None:

@@ -12,19 +12,6 @@ from thidua.cli import main
 CODE = re.compile(r"Mã mời: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
 
 
-@pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("BOT_USERNAME", raising=False)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
 def test_plan_load_then_show_lists_the_calendar(cli):
     code, out, _ = cli("plan", "load")
     assert code == 0

@@ -14,23 +14,9 @@ from bot.i18n import Translator
 from bot.services.exemplars.wording import checked_notice
 from tests.conftest import VIETNAM
 from tests.helpers import bind_directly, submit_report
-from thidua.cli import main
 
 _ = Translator("vi", VIETNAM)
 HEAD_OF_VIET_TRI = 501
-
-
-@pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("BOT_USERNAME", raising=False)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def _exemplar(name: str, kind: str = "collective", field: str | None = None) -> dict:

@@ -16,9 +16,7 @@ from bot.db.database import Database
 from tests.conftest import START
 from tests.documents_data import FILLED, SCHOOL, built
 from tests.helpers import submit_report
-from tests.test_cli import cli
 
-__all__ = ["cli"]  # the command-line fixture, shared with tests/test_cli.py
 GOOD = (
     "{{ managing_body }} / {{ unit_name }}",
     "{{ date_line }}",

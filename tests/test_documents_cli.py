@@ -12,9 +12,6 @@ from bot.clock import ManualClock
 from bot.db.database import Database
 from tests.conftest import START
 from tests.documents_data import FILLED
-from tests.test_cli import cli
-
-__all__ = ["cli"]  # the command-line fixture, shared with tests/test_cli.py
 
 UNITS = ("THPT-CHUYEN-HUNG-VUONG", "THPT-VIET-TRI", "PGD-DOAN-HUNG")
 

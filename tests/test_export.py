@@ -595,20 +595,6 @@ def test_the_file_is_named_by_the_day_in_vietnam():
 # --- thidua export ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    from thidua.cli import main
-
-    monkeypatch.setenv("DATABASE_URL", database_url)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
 def test_thidua_export_writes_the_workbook_and_says_what_is_in_it(cli, tmp_path):
     cli("plan", "load")
     out = tmp_path / "bao-cao.xlsx"
